@@ -1,0 +1,568 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { errors } from './errors/index.ts';
+
+export type TlsMode = 'local-ca' | 'files' | 'proxy';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Everything Trellis reads from its environment, parsed once, validated and frozen. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Where users reach this deployment (no trailing slash). */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly tls: {
+    readonly mode: TlsMode;
+    readonly certFile: string | undefined;
+    readonly keyFile: string | undefined;
+  };
+  /** Proxies whose X-Forwarded-* headers are believed (IPs or CIDRs); empty outside proxy mode. */
+  readonly trustedProxies: readonly string[];
+  readonly httpRedirectPort: number | undefined;
+  readonly corsOrigins: readonly string[];
+  readonly bodyLimitBytes: number;
+  readonly timeouts: {
+    readonly headersMs: number;
+    readonly requestMs: number;
+    readonly keepAliveMs: number;
+    readonly shutdownDrainMs: number;
+    readonly shutdownGraceMs: number;
+  };
+  readonly rateLimitPerMinute: number;
+  readonly database: {
+    /** Undefined selects the embedded PGlite database under the data folder. */
+    readonly url: string | undefined;
+    /** Optional separate login for the application (must not bypass RLS); else SET ROLE on the owner's login. */
+    readonly appUrl: string | undefined;
+    readonly poolMax: number;
+  };
+  readonly redisUrl: string | undefined;
+  readonly blob: {
+    readonly backend: 'local' | 'azure';
+    readonly localDir: string;
+    readonly azureConnectionString: string | undefined;
+    readonly container: string;
+  };
+  readonly keys: {
+    readonly provider: 'local' | 'keyvault';
+    readonly keyFile: string;
+    readonly keyVaultUrl: string | undefined;
+    readonly keyVaultKeyName: string;
+  };
+  readonly azure: {
+    readonly tenantId: string | undefined;
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly authorityHost: string | undefined;
+  };
+  readonly logLevel: LogLevel;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** One documented environment variable. The docs page is generated from this list. */
+export interface ConfigVar {
+  readonly name: string;
+  readonly doc: string;
+  readonly default: string;
+  readonly example: string;
+  readonly secret?: boolean;
+}
+
+export const CONFIG_VARS: readonly ConfigVar[] = [
+  {
+    name: 'HOST',
+    doc: 'Interface to listen on. `localhost` binds IPv4 and IPv6 loopback; use `0.0.0.0` or `::` to serve other machines. Must be a loopback address when `TLS_MODE=proxy`.',
+    default: 'localhost',
+    example: '0.0.0.0',
+  },
+  {
+    name: 'PORT',
+    doc: 'TCP port of the HTTPS (or, behind a proxy, plain HTTP) listener.',
+    default: '8443',
+    example: '443',
+  },
+  {
+    name: 'PUBLIC_URL',
+    doc: 'The URL users reach Trellis at; used in links, the app manifest and CORS.',
+    default: 'https://localhost:$PORT',
+    example: 'https://trellis.contoso.com',
+  },
+  {
+    name: 'DATA_DIR',
+    doc: 'Folder for the embedded database, local blobs, the local key file and generated certificates.',
+    default: './data',
+    example: '/var/lib/trellis',
+  },
+  {
+    name: 'ENV_FILE',
+    doc: 'A dotenv file read before the environment (the environment wins). Ignored when absent.',
+    default: './.env',
+    example: '/etc/trellis/trellis.env',
+  },
+  {
+    name: 'TLS_MODE',
+    doc: '`local-ca`: generate (once) a local CA and a localhost certificate under `DATA_DIR/tls`; `files`: serve `TLS_CERT_FILE`/`TLS_KEY_FILE`; `proxy`: plain HTTP on loopback behind a TLS-terminating front (Front Door, nginx, HAProxy).',
+    default: '`files` if `TLS_CERT_FILE` is set, else `local-ca`',
+    example: 'proxy',
+  },
+  {
+    name: 'TLS_CERT_FILE',
+    doc: 'PEM certificate chain to serve (with `TLS_MODE=files`).',
+    default: '(none)',
+    example: '/etc/trellis/tls/fullchain.pem',
+  },
+  {
+    name: 'TLS_KEY_FILE',
+    doc: 'PEM private key matching `TLS_CERT_FILE`.',
+    default: '(none)',
+    example: '/etc/trellis/tls/privkey.pem',
+    secret: true,
+  },
+  {
+    name: 'TRUSTED_PROXIES',
+    doc: "Comma-separated IPs or CIDRs whose `X-Forwarded-*` headers are trusted (proxy mode only; anyone else's are ignored).",
+    default: '127.0.0.1,::1 in proxy mode; none otherwise',
+    example: '127.0.0.1,10.0.0.0/8',
+  },
+  {
+    name: 'HTTP_REDIRECT_PORT',
+    doc: 'Optional plain-HTTP port that redirects browser pages to HTTPS and refuses API calls (never redirects them).',
+    default: '(off)',
+    example: '8080',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    doc: 'Comma-separated origins allowed to call the API from a browser. Anything else gets no CORS headers.',
+    default: '(none)',
+    example: 'https://contoso.sharepoint.com',
+  },
+  {
+    name: 'BODY_LIMIT_BYTES',
+    doc: 'Largest accepted JSON request body.',
+    default: '65536',
+    example: '131072',
+  },
+  {
+    name: 'HEADERS_TIMEOUT_MS',
+    doc: 'A connection that has not sent complete request headers within this time is closed (slow-header protection).',
+    default: '10000',
+    example: '5000',
+  },
+  {
+    name: 'REQUEST_TIMEOUT_MS',
+    doc: 'A request whose body has not fully arrived within this time is closed (slow-body protection).',
+    default: '30000',
+    example: '20000',
+  },
+  {
+    name: 'KEEP_ALIVE_TIMEOUT_MS',
+    doc: 'Idle keep-alive timeout; keep it above the idle timeout of any proxy in front.',
+    default: '65000',
+    example: '75000',
+  },
+  {
+    name: 'SHUTDOWN_DRAIN_MS',
+    doc: 'On SIGTERM, how long `/readyz` answers 503 before the listener closes, so that load-balancer probes notice (Front Door: interval × samples).',
+    default: '0',
+    example: '30000',
+  },
+  {
+    name: 'SHUTDOWN_GRACE_MS',
+    doc: 'Upper bound for in-flight requests and background work to finish after the drain; then connections are cut.',
+    default: '25000',
+    example: '60000',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    doc: 'Requests per minute per client IP (shared across instances through Redis when configured).',
+    default: '1200',
+    example: '600',
+  },
+  {
+    name: 'DATABASE_URL',
+    doc: 'PostgreSQL connection string of the schema owner (runs migrations). Unset: embedded PGlite under `DATA_DIR/db`.',
+    default: '(embedded PGlite)',
+    example: 'postgres://trellis_owner:…@db.contoso.com:5432/trellis?sslmode=verify-full',
+    secret: true,
+  },
+  {
+    name: 'DATABASE_APP_URL',
+    doc: 'Optional separate login for the application, a member of `trellis_app` that is neither owner, superuser nor BYPASSRLS. Unset: the app uses `DATABASE_URL` and `SET ROLE trellis_app`.',
+    default: '(DATABASE_URL + SET ROLE)',
+    example: 'postgres://trellis_web:…@db.contoso.com:5432/trellis',
+    secret: true,
+  },
+  { name: 'DATABASE_POOL_MAX', doc: 'Connections per process to PostgreSQL.', default: '10', example: '20' },
+  {
+    name: 'REDIS_URL',
+    doc: 'Redis for the shared cache and rate limits. Unset: in-process LRU cache.',
+    default: '(in-process)',
+    example: 'rediss://:…@trellis.redis.cache.windows.net:6380',
+    secret: true,
+  },
+  {
+    name: 'BLOB_BACKEND',
+    doc: '`local` (files under `DATA_DIR/blobs`) or `azure` (Azure Blob Storage).',
+    default: '`azure` if `AZURE_STORAGE_CONNECTION_STRING` is set, else `local`',
+    example: 'azure',
+  },
+  {
+    name: 'AZURE_STORAGE_CONNECTION_STRING',
+    doc: 'Connection string of the storage account (Azurite works too).',
+    default: '(none)',
+    example: 'DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net',
+    secret: true,
+  },
+  {
+    name: 'BLOB_CONTAINER',
+    doc: "Container (Azure) holding Trellis's blobs; created when missing.",
+    default: 'trellis',
+    example: 'trellis-prod',
+  },
+  {
+    name: 'KEY_PROVIDER',
+    doc: '`local` (a key-encryption key in a 0600 file) or `keyvault` (Azure Key Vault RSA key, wrap/unwrap with RSA-OAEP-256).',
+    default: '`keyvault` if `KEYVAULT_URL` is set, else `local`',
+    example: 'keyvault',
+  },
+  {
+    name: 'KEY_FILE',
+    doc: 'The local key-encryption key file, created on first start with mode 0600.',
+    default: '$DATA_DIR/keys/kek.json',
+    example: '/etc/trellis/kek.json',
+  },
+  {
+    name: 'KEYVAULT_URL',
+    doc: 'Azure Key Vault URL.',
+    default: '(none)',
+    example: 'https://trellis-kv.vault.azure.net',
+  },
+  {
+    name: 'KEYVAULT_KEY_NAME',
+    doc: 'Name of the RSA key in Key Vault (created on first use when missing).',
+    default: 'trellis-kek',
+    example: 'trellis-kek',
+  },
+  {
+    name: 'AZURE_TENANT_ID',
+    doc: 'Entra tenant of the service principal Trellis uses for Azure resources (Key Vault).',
+    default: '(none)',
+    example: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  },
+  {
+    name: 'AZURE_CLIENT_ID',
+    doc: 'Client id of that service principal.',
+    default: '(none)',
+    example: '00000000-0000-0000-0000-000000000000',
+  },
+  {
+    name: 'AZURE_CLIENT_SECRET',
+    doc: 'Client secret of that service principal.',
+    default: '(none)',
+    example: '…',
+    secret: true,
+  },
+  {
+    name: 'AZURE_AUTHORITY_HOST',
+    doc: 'Entra authority host (sovereign clouds, or the local sandbox).',
+    default: 'https://login.microsoftonline.com',
+    example: 'https://login.microsoftonline.us',
+  },
+  {
+    name: 'LOG_LEVEL',
+    doc: 'fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+    example: 'debug',
+  },
+];
+
+const SECRET_NAMES = new Set(CONFIG_VARS.filter((v) => v.secret).map((v) => v.name));
+
+/** Names of variables whose values must never be printed. */
+export function isSecretVariable(name: string): boolean {
+  return SECRET_NAMES.has(name);
+}
+
+class Reader {
+  readonly #env: Env;
+  constructor(env: Env) {
+    this.#env = env;
+  }
+
+  raw(name: string): string | undefined {
+    const value = this.#env[name];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value)) throw errors.config(name, `expected a whole number, got "${value}"`);
+    const n = Number(value);
+    if (n < min || n > max) throw errors.config(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  }
+
+  optionalInt(name: string, min: number, max: number): number | undefined {
+    return this.raw(name) === undefined ? undefined : this.int(name, 0, min, max);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw errors.config(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+    }
+    return value as T;
+  }
+
+  list(name: string): string[] | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      // Never echo the value: connection strings carry passwords.
+      throw errors.config(name, 'is not a valid URL');
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw errors.config(name, `must use ${protocols.map((p) => p.replace(':', '')).join(' or ')}`);
+    }
+    return value;
+  }
+}
+
+function checkCidr(name: string, entry: string): void {
+  const [address, bits, extra] = entry.split('/');
+  const family = address === undefined ? 0 : isIP(address);
+  const max = family === 6 ? 128 : 32;
+  const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
+  if (family === 0 || !bitsOk || extra !== undefined) {
+    throw errors.config(name, `"${entry}" is not an IP address or CIDR range`);
+  }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** Reads ENV_FILE (default ./.env) if present; the real environment wins over it. */
+export function withEnvFile(env: Env, cwd = process.cwd()): Env {
+  const file = env.ENV_FILE?.trim() || path.join(cwd, '.env');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !env.ENV_FILE) return env;
+    throw errors.config('ENV_FILE', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  return { ...parseDotenv(text), ...env };
+}
+
+/**
+ * Parses and validates the configuration once.
+ * @throws AppError(config_invalid) naming the first bad variable.
+ */
+export function loadConfig(env: Env, cwd = process.cwd()): Config {
+  const r = new Reader(env);
+  const host = r.string('HOST', 'localhost');
+  const port = r.int('PORT', 8443, 1, 65535);
+  const dataDir = path.resolve(cwd, r.string('DATA_DIR', './data'));
+
+  const certFile = r.raw('TLS_CERT_FILE');
+  const keyFile = r.raw('TLS_KEY_FILE');
+  const tlsMode = r.oneOf<TlsMode>(
+    'TLS_MODE',
+    ['local-ca', 'files', 'proxy'],
+    certFile ? 'files' : 'local-ca',
+  );
+  if (tlsMode === 'files' && (!certFile || !keyFile)) {
+    throw errors.config(certFile ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'is required with TLS_MODE=files');
+  }
+  if (tlsMode !== 'files' && (certFile || keyFile)) {
+    throw errors.config(
+      'TLS_MODE',
+      `is ${tlsMode} but TLS_CERT_FILE/TLS_KEY_FILE are set; use TLS_MODE=files`,
+    );
+  }
+  if (tlsMode === 'proxy' && !isLoopback(host)) {
+    throw errors.config(
+      'HOST',
+      `must be a loopback address with TLS_MODE=proxy (plain HTTP never leaves the machine), got "${host}"`,
+    );
+  }
+
+  const trustedProxies = r.list('TRUSTED_PROXIES') ?? (tlsMode === 'proxy' ? ['127.0.0.1', '::1'] : []);
+  if (tlsMode !== 'proxy' && trustedProxies.length > 0) {
+    throw errors.config('TRUSTED_PROXIES', 'is only meaningful with TLS_MODE=proxy');
+  }
+  for (const entry of trustedProxies) checkCidr('TRUSTED_PROXIES', entry);
+
+  const defaultPublic = `https://localhost${port === 443 ? '' : `:${port}`}`;
+  const publicUrl = (r.url('PUBLIC_URL', ['https:']) ?? defaultPublic).replace(/\/+$/, '');
+
+  const corsOrigins = r.list('CORS_ORIGINS') ?? [];
+  for (const origin of corsOrigins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = u.protocol === 'https:' && u.origin === origin;
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      throw errors.config(
+        'CORS_ORIGINS',
+        `"${origin}" is not an https origin (scheme://host[:port], no path)`,
+      );
+  }
+
+  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const appUrl = r.url('DATABASE_APP_URL', ['postgres:', 'postgresql:']);
+  if (appUrl && !databaseUrl)
+    throw errors.config('DATABASE_APP_URL', 'needs DATABASE_URL (the owner login that runs migrations)');
+
+  const azureConnectionString = r.raw('AZURE_STORAGE_CONNECTION_STRING');
+  const blobBackend = r.oneOf(
+    'BLOB_BACKEND',
+    ['local', 'azure'] as const,
+    azureConnectionString ? 'azure' : 'local',
+  );
+  if (blobBackend === 'azure' && !azureConnectionString) {
+    throw errors.config('AZURE_STORAGE_CONNECTION_STRING', 'is required with BLOB_BACKEND=azure');
+  }
+  const container = r.string('BLOB_CONTAINER', 'trellis');
+  if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(container)) {
+    throw errors.config('BLOB_CONTAINER', 'must be 3-63 lowercase letters, digits and single hyphens');
+  }
+
+  const keyVaultUrl = r.url('KEYVAULT_URL', ['https:']);
+  const keyProvider = r.oneOf(
+    'KEY_PROVIDER',
+    ['local', 'keyvault'] as const,
+    keyVaultUrl ? 'keyvault' : 'local',
+  );
+  if (keyProvider === 'keyvault' && !keyVaultUrl)
+    throw errors.config('KEYVAULT_URL', 'is required with KEY_PROVIDER=keyvault');
+  const keyVaultKeyName = r.string('KEYVAULT_KEY_NAME', 'trellis-kek');
+  if (!/^[0-9a-zA-Z-]{1,127}$/.test(keyVaultKeyName)) {
+    throw errors.config('KEYVAULT_KEY_NAME', 'may contain only letters, digits and hyphens (1-127)');
+  }
+
+  const azure = {
+    tenantId: r.raw('AZURE_TENANT_ID'),
+    clientId: r.raw('AZURE_CLIENT_ID'),
+    clientSecret: r.raw('AZURE_CLIENT_SECRET'),
+    authorityHost: r.url('AZURE_AUTHORITY_HOST', ['https:']),
+  };
+  if (keyProvider === 'keyvault') {
+    for (const [name, value] of [
+      ['AZURE_TENANT_ID', azure.tenantId],
+      ['AZURE_CLIENT_ID', azure.clientId],
+      ['AZURE_CLIENT_SECRET', azure.clientSecret],
+    ] as const) {
+      if (!value) throw errors.config(name, 'is required with KEY_PROVIDER=keyvault');
+    }
+  }
+
+  const config: Config = {
+    host,
+    port,
+    publicUrl,
+    dataDir,
+    tls: { mode: tlsMode, certFile, keyFile },
+    trustedProxies,
+    httpRedirectPort: r.optionalInt('HTTP_REDIRECT_PORT', 1, 65535),
+    corsOrigins,
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 65536, 1024, 64 * 1024 * 1024),
+    timeouts: {
+      headersMs: r.int('HEADERS_TIMEOUT_MS', 10_000, 1000, 120_000),
+      requestMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+      keepAliveMs: r.int('KEEP_ALIVE_TIMEOUT_MS', 65_000, 1000, 600_000),
+      shutdownDrainMs: r.int('SHUTDOWN_DRAIN_MS', 0, 0, 300_000),
+      shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 25_000, 1000, 600_000),
+    },
+    rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    database: { url: databaseUrl, appUrl, poolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500) },
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    blob: {
+      backend: blobBackend,
+      localDir: path.join(dataDir, 'blobs'),
+      azureConnectionString,
+      container,
+    },
+    keys: {
+      provider: keyProvider,
+      keyFile: path.resolve(cwd, r.string('KEY_FILE', path.join(dataDir, 'keys', 'kek.json'))),
+      keyVaultUrl,
+      keyVaultKeyName,
+    },
+    azure,
+    logLevel: r.oneOf<LogLevel>(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      'info',
+    ),
+  };
+  if (config.timeouts.headersMs > config.timeouts.requestMs) {
+    throw errors.config('HEADERS_TIMEOUT_MS', 'must not exceed REQUEST_TIMEOUT_MS');
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The configuration page (docs/configuration.md), generated from CONFIG_VARS. */
+export function renderConfigDocs(): string {
+  const lines = [
+    '# Configuration',
+    '',
+    'Trellis reads its configuration once at start, from the environment and optionally a dotenv file',
+    '(`ENV_FILE`, default `./.env`; the environment wins). A bad value stops start-up with one message',
+    'naming the variable, and exit code 2. With nothing set, Trellis runs its embedded default:',
+    'HTTPS on `https://localhost:8443`, PGlite, local blobs and keys, the Microsoft 365 sandbox.',
+    '',
+    'Variables marked *secret* are never logged or printed by `trellis doctor`.',
+    '',
+    '<!-- generated from src/config.ts by `node scripts/gen-config-docs.ts`; do not edit by hand -->',
+    '',
+  ];
+  for (const v of CONFIG_VARS) {
+    lines.push(
+      `## \`${v.name}\`${v.secret ? ' *(secret)*' : ''}`,
+      '',
+      v.doc,
+      '',
+      `- Default: ${v.default}`,
+      `- Example: \`${v.example}\``,
+      '',
+    );
+  }
+  return lines.join('\n');
+}

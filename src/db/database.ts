@@ -1,0 +1,151 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { AppError, ErrorCode, errors } from '../errors/index.ts';
+import { type MigrationReport, migrate } from './migrate.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export const APP_ROLE = 'trellis_app';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type Tx = Transaction<Database>;
+
+export interface DatabaseOptions {
+  /** PostgreSQL owner connection string; undefined selects embedded PGlite in `dataDir`. */
+  url: string | undefined;
+  appUrl?: string | undefined;
+  dataDir: string;
+  poolMax?: number;
+}
+
+/** The application's view of the database: every tenant-scoped access goes through `withTenant`. */
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in a transaction whose tenant is set with SET LOCAL; RLS confines it to that tenant. */
+  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Platform-admin transaction (tenant onboarding, key re-wrapping): sees every tenant. */
+  withPlatform<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Applies pending migrations as the owner. */
+  migrate(): Promise<MigrationReport>;
+  /** Cheap round trip for readiness. */
+  ping(): Promise<void>;
+  /** Confirms the app's role cannot bypass row-level security. @throws AppError(database_unsafe_role) */
+  assertSafeRole(): Promise<{ role: string }>;
+  close(): Promise<void>;
+  /** The raw app-role handle, for queries that are not tenant-scoped by design (none yet). */
+  readonly app: Kysely<Database>;
+}
+
+/** Opens PGlite or PostgreSQL. The app connection runs as `trellis_app`, which RLS binds. */
+export async function openDatabase(options: DatabaseOptions): Promise<Db> {
+  if (options.url === undefined) return openPglite(options.dataDir);
+  return openPostgres(options.url, options.appUrl, options.poolMax ?? 10);
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  const dir = path.join(dataDir, 'db');
+  await mkdir(dir, { recursive: true });
+  const pglite = new PGlite(dir);
+  await pglite.waitReady;
+  // One connection: the owner (the PGlite superuser) migrates, then the session drops to the app role.
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  let migrated = false;
+  const enterAppRole = async () => {
+    if (!migrated) return;
+    await sql`set role ${sql.id(APP_ROLE)}`.execute(kysely);
+  };
+  return buildDb('pglite', kysely, {
+    migrate: async () => {
+      await sql`reset role`.execute(kysely);
+      const report = await migrate(kysely);
+      migrated = true;
+      await enterAppRole();
+      return report;
+    },
+    close: () => kysely.destroy().then(() => pglite.close()),
+  });
+}
+
+async function openPostgres(url: string, appUrl: string | undefined, poolMax: number): Promise<Db> {
+  const appPool = new pg.Pool({
+    connectionString: appUrl ?? url,
+    max: poolMax,
+    connectionTimeoutMillis: 10_000,
+  });
+  appPool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Surfaced by readiness, not a crash.
+  });
+  const app = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: appPool,
+      // With one login for both, drop to the app role on every new connection.
+      ...(appUrl
+        ? {}
+        : {
+            onCreateConnection: async (conn) => {
+              await conn.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`));
+            },
+          }),
+    }),
+  });
+  return buildDb('postgres', app, {
+    migrate: async () => {
+      const ownerPool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
+      const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) });
+      try {
+        return await migrate(owner);
+      } finally {
+        await owner.destroy();
+      }
+    },
+    close: () => app.destroy(),
+  });
+}
+
+function buildDb(
+  kind: Db['kind'],
+  app: Kysely<Database>,
+  ops: { migrate: () => Promise<MigrationReport>; close: () => Promise<void> },
+): Db {
+  return {
+    kind,
+    app,
+    async withTenant(tenantId, fn) {
+      if (!UUID.test(tenantId)) throw errors.tenantRequired();
+      return app.transaction().execute(async (tx) => {
+        await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(tx);
+        return fn(tx);
+      });
+    },
+    async withPlatform(fn) {
+      return app.transaction().execute(async (tx) => {
+        await sql`select set_config('app.platform', 'on', true)`.execute(tx);
+        return fn(tx);
+      });
+    },
+    migrate: ops.migrate,
+    async ping() {
+      await sql`select 1`.execute(app);
+    },
+    async assertSafeRole() {
+      const { rows } = await sql<{ role: string; super: boolean; bypass: boolean; owns: boolean }>`
+        select current_user as role, r.rolsuper as super, r.rolbypassrls as bypass,
+          exists (select 1 from pg_tables t where t.schemaname = 'public' and t.tablename = 'tenants'
+                    and t.tableowner = current_user) as owns
+        from pg_roles r where r.rolname = current_user`.execute(app);
+      const row = rows[0];
+      if (!row || row.super || row.bypass || row.owns) {
+        throw new AppError(
+          ErrorCode.DatabaseUnsafeRole,
+          `The application connects as "${row?.role ?? '?'}", which can bypass row-level security ` +
+            '(superuser, BYPASSRLS or table owner). Use a member of trellis_app (see docs/self-hosting.md).',
+        );
+      }
+      return { role: row.role };
+    },
+    close: ops.close,
+  };
+}

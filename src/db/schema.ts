@@ -1,0 +1,46 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+/** Row types of the database, one interface per table (snake_case, as in SQL). */
+export interface TenantsTable {
+  tenant_id: string;
+  slug: string;
+  display_name: string;
+  entra_tenant_id: string | null;
+  status: Generated<'active' | 'suspended'>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface TenantSettingsTable {
+  tenant_id: string;
+  key: string;
+  value: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface SecretsTable {
+  tenant_id: string;
+  secret_id: string;
+  kind: string;
+  key_id: string;
+  envelope: Json<unknown>;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Generated<Date>;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  tenant_settings: TenantSettingsTable;
+  secrets: SecretsTable;
+  schema_migrations: SchemaMigrationsTable;
+}

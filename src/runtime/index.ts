@@ -1,0 +1,2 @@
+export { Lifecycle } from './lifecycle.ts';
+export { createBlobStore, createCache, createKeyProvider, openServices, type Services } from './services.ts';

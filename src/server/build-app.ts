@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance, type FastifyServerFactory, LogController } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Cache } from '../cache/index.ts';
+import type { Config } from '../config.ts';
+import type { KeyProvider } from '../crypto/index.ts';
+import type { Db } from '../db/index.ts';
+import { AppError, ErrorCode, errors } from '../errors/index.ts';
+import type { BlobStore } from '../storage/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { registerErrorHandler, sendProblem } from './problem.ts';
+import { createReadiness, type ReadinessCheck } from './readiness.ts';
+import { healthRoutes } from './routes/health.ts';
+import { homePage } from './routes/home-page.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  cache: Cache;
+  blobs: BlobStore;
+  keys: KeyProvider;
+  /** True once SIGTERM/SIGINT arrived: readiness fails at once. */
+  isDraining: () => boolean;
+}
+
+export interface BuildOptions {
+  /** main.ts passes the HTTPS (or loopback HTTP) server with its TLS policy and timeouts. */
+  serverFactory?: FastifyServerFactory;
+}
+
+export type App = FastifyInstance & { readiness: ReadinessCheck };
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** Probes and scrapers that a TLS-terminating front may call over plain HTTP on loopback. */
+const PLAIN_HTTP_ALLOWED = new Set(['/healthz', '/readyz']);
+
+/** Builds the Fastify app; never listens (tests call `inject()`), main.ts owns the listener. */
+export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Load-balancer probes arrive every few seconds from every probe location: keep them out of the logs.
+      disableRequestLogging: (req: { url?: string }) =>
+        PLAIN_HTTP_ALLOWED.has((req.url ?? '').split('?')[0] ?? ''),
+    }),
+    bodyLimit: config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.requestMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+
+  registerErrorHandler(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.protocol === 'https' || PLAIN_HTTP_ALLOWED.has(request.url.split('?')[0] ?? '')) return;
+    // Behind a TLS-terminating proxy that forwarded a plain-HTTP request: pages may be redirected,
+    // the API never is (a redirect would have already leaked the token over HTTP).
+    const isPage =
+      (request.method === 'GET' || request.method === 'HEAD') && !request.url.startsWith('/api/');
+    if (isPage) return reply.redirect(`${config.publicUrl}${request.url}`, 308);
+    return sendProblem(request, reply, errors.httpsRequired());
+  });
+
+  await registerSecurityHeaders(app, { hsts: true });
+
+  await app.register(cors, {
+    origin: (origin, cb) => {
+      // Same-origin and non-browser requests carry no Origin; others must be listed.
+      cb(null, origin !== undefined && config.corsOrigins.includes(origin));
+    },
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'location'],
+    credentials: false,
+    maxAge: 600,
+  });
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    retryAfter: 10,
+    exposeStatusRoute: false,
+    pressureHandler: (request, reply, type) => {
+      void sendProblem(
+        request,
+        reply,
+        new AppError(ErrorCode.Unavailable, `Overloaded (${type}); retry shortly`, {
+          headers: { 'retry-after': '10' },
+        }),
+      );
+    },
+  });
+
+  const rateLimitRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  if (rateLimitRedis) {
+    rateLimitRedis.on('error', () => {});
+    app.addHook('onClose', async () => {
+      await rateLimitRedis.quit().catch(() => rateLimitRedis.disconnect());
+    });
+  }
+  await app.register(rateLimit, {
+    global: true,
+    max: config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    // Shared across instances when Redis is configured; per-process otherwise.
+    ...(rateLimitRedis ? { redis: rateLimitRedis, nameSpace: 'trellis:rl:' } : {}),
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) =>
+      new AppError(ErrorCode.RateLimited, `Rate limit of ${context.max} requests per minute exceeded`, {
+        headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+      }),
+  });
+
+  const readiness = createReadiness({
+    isDraining: deps.isDraining,
+    probes: {
+      database: () => deps.db.ping(),
+      cache: () => deps.cache.ping(),
+      keys: () => deps.keys.ping(),
+    },
+    // Key Vault throttles: probe dependencies at most every 5 s whatever the probe rate.
+    cacheMs: deps.keys.name === 'keyvault' ? 5000 : 1000,
+  });
+
+  await app.register(healthRoutes, { readiness });
+  await app.register(homePage);
+
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
+    sendProblem(request, reply, errors.notFound(`Route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  return Object.assign(app, { readiness }) as App;
+}
