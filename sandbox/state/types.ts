@@ -1,0 +1,91 @@
+import type { BotState } from '../botframework/state.ts';
+import type { GraphState } from '../graph/state.ts';
+import type { VaultState } from '../keyvault/state.ts';
+
+/** A directory user, with the profile attributes Trellis reads (naming rules, audiences). */
+export interface DirectoryUser {
+  id: string;
+  userPrincipalName: string;
+  mail: string;
+  displayName: string;
+  givenName: string;
+  surname: string;
+  jobTitle: string | null;
+  department: string | null;
+  country: string | null;
+  officeLocation: string | null;
+  usageLocation: string | null;
+  preferredLanguage: string | null;
+  managerId: string | null;
+  accountEnabled: boolean;
+  userType: 'Member' | 'Guest';
+  createdDateTime: string;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
+  mailNickname: string;
+  mail: string | null;
+  description: string | null;
+  visibility: 'Public' | 'Private' | 'HiddenMembership' | null;
+  groupTypes: string[];
+  mailEnabled: boolean;
+  securityEnabled: boolean;
+  resourceProvisioningOptions: string[];
+  ownerIds: string[];
+  memberIds: string[];
+  createdDateTime: string;
+  /** Graph replies 404 to team creation on this group until then (replication lag). */
+  replicatedAt: string;
+}
+
+/** An Entra app registration in this tenant (Trellis's own, Teams clients …). */
+export interface AppRegistration {
+  clientId: string;
+  displayName: string;
+  /** Client secrets accepted at the token endpoint. */
+  secrets: string[];
+  /** Application ID URIs (`api://…`) besides the client id. */
+  identifierUris: string[];
+  /** Delegated scopes this app exposes (e.g. `access_as_user`). */
+  exposedScopes: string[];
+  /** Application permissions granted to this app by an admin (Graph `roles`). */
+  appRoles: string[];
+  /** Whether an admin granted consent in this tenant; without it, Entra's AADSTS65001 error. */
+  adminConsented: boolean;
+  redirectUris: string[];
+  /** Client ids pre-authorized to get tokens for this app's API (Teams clients for SSO). */
+  preAuthorizedClientIds: string[];
+}
+
+export interface DirectoryState {
+  users: DirectoryUser[];
+  groups: DirectoryGroup[];
+  apps: AppRegistration[];
+}
+
+export interface TenantState {
+  id: string;
+  displayName: string;
+  /** Verified domain, e.g. contoso.onmicrosoft.com. */
+  domain: string;
+  directory: DirectoryState;
+  graph: GraphState;
+  bot: BotState;
+  vault: VaultState;
+}
+
+/** Signing keys, kept across restarts so that issued tokens stay valid. */
+export interface SigningKeys {
+  /** Entra ID (v2 access/id tokens); JWK with private parts. */
+  entra: { kid: string; privateJwk: Record<string, unknown> };
+  /** Bot Framework (inbound activity tokens). */
+  botframework: { kid: string; privateJwk: Record<string, unknown> };
+}
+
+export interface SandboxState {
+  version: 1;
+  tenants: TenantState[];
+  keys: SigningKeys;
+}
