@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
@@ -48,25 +48,73 @@ export async function openDatabase(options: DatabaseOptions): Promise<Db> {
 async function openPglite(dataDir: string): Promise<Db> {
   const dir = path.join(dataDir, 'db');
   await mkdir(dir, { recursive: true });
-  const pglite = new PGlite(dir);
-  await pglite.waitReady;
-  // One connection: the owner (the PGlite superuser) migrates, then the session drops to the app role.
+  const releaseLock = await lockEmbedded(path.join(dataDir, 'db.lock'));
+  let pglite: PGlite;
+  try {
+    pglite = new PGlite(dir);
+    await pglite.waitReady;
+  } catch (error) {
+    await releaseLock();
+    throw error;
+  }
+  // One connection: the owner (the PGlite superuser) migrates; otherwise the session runs as the
+  // app role, which row-level security binds, as soon as the schema (and so the role) exists.
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  let migrated = false;
   const enterAppRole = async () => {
-    if (!migrated) return;
-    await sql`set role ${sql.id(APP_ROLE)}`.execute(kysely);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from pg_roles where rolname = ${APP_ROLE}`.execute(kysely);
+    if (rows[0]?.n) await sql`set role ${sql.id(APP_ROLE)}`.execute(kysely);
   };
+  await enterAppRole();
   return buildDb('pglite', kysely, {
     migrate: async () => {
       await sql`reset role`.execute(kysely);
       const report = await migrate(kysely);
-      migrated = true;
       await enterAppRole();
       return report;
     },
-    close: () => kysely.destroy().then(() => pglite.close()),
+    close: async () => {
+      await kysely.destroy();
+      await pglite.close();
+      await releaseLock();
+    },
   });
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file with the holder's pid refuses that (a stale lock of a dead process is taken over).
+ */
+async function lockEmbedded(file: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return async () => {
+        await rm(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (holder && holder !== process.pid && isAlive(holder)) {
+        throw new AppError(
+          ErrorCode.Unavailable,
+          `The embedded database in ${path.dirname(file)} is in use by process ${holder}; stop it first (or use DATABASE_URL)`,
+        );
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new AppError(ErrorCode.Unavailable, `Cannot lock the embedded database (${file})`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function openPostgres(url: string, appUrl: string | undefined, poolMax: number): Promise<Db> {
