@@ -386,7 +386,7 @@ export function withEnvFile(env: Env, cwd = process.cwd()): Env {
 export function loadConfig(env: Env, cwd = process.cwd()): Config {
   const r = new Reader(env);
   const host = r.string('HOST', 'localhost');
-  const port = r.int('PORT', 8443, 1, 65535);
+  const port = r.int('PORT', 8443, 0, 65535);
   const dataDir = path.resolve(cwd, r.string('DATA_DIR', './data'));
 
   const certFile = r.raw('TLS_CERT_FILE');
@@ -548,14 +548,14 @@ export function renderConfigDocs(): string {
     'naming the variable, and exit code 2. With nothing set, Trellis runs its embedded default:',
     'HTTPS on `https://localhost:8443`, PGlite, local blobs and keys, the Microsoft 365 sandbox.',
     '',
-    'Variables marked *secret* are never logged or printed by `trellis doctor`.',
+    'Variables marked _secret_ are never logged or printed by `trellis doctor`.',
     '',
     '<!-- generated from src/config.ts by `node scripts/gen-config-docs.ts`; do not edit by hand -->',
     '',
   ];
   for (const v of CONFIG_VARS) {
     lines.push(
-      `## \`${v.name}\`${v.secret ? ' *(secret)*' : ''}`,
+      `## \`${v.name}\`${v.secret ? ' _(secret)_' : ''}`,
       '',
       v.doc,
       '',

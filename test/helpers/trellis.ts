@@ -1,0 +1,55 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { loadConfig } from '../../src/config.ts';
+import { type RunningTrellis, startTrellis } from '../../src/main.ts';
+import { createLogger } from '../../src/telemetry/index.ts';
+
+export interface TestTrellis {
+  running: RunningTrellis;
+  /** `https://localhost:PORT` (or http in proxy mode). */
+  url: string;
+  port: number;
+  dataDir: string;
+  caCert: string | undefined;
+  dispatcher: Agent;
+  /** Log lines written so far, parsed. */
+  logs: Record<string, unknown>[];
+  fetch(p: string, init?: Parameters<typeof undiciFetch>[1]): ReturnType<typeof undiciFetch>;
+  close(): Promise<void>;
+}
+
+/** Starts Trellis on a free port with a temporary data folder; logs are captured, not printed. */
+export async function startTestTrellis(env: Record<string, string> = {}): Promise<TestTrellis> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-test-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const running = await startTrellis(config, { log: createLogger(config.logLevel, sink) });
+  const port = Number(new URL(running.url).port);
+  const { readFile } = await import('node:fs/promises');
+  const caCert = running.caPath ? await readFile(running.caPath, 'utf8') : undefined;
+  const dispatcher = new Agent({ connect: caCert ? { ca: caCert } : {} });
+  return {
+    running,
+    url: running.url,
+    port,
+    dataDir,
+    caCert,
+    dispatcher,
+    logs,
+    fetch: (p, init) => undiciFetch(p.startsWith('http') ? p : `${running.url}${p}`, { ...init, dispatcher }),
+    async close() {
+      await running.stop('test');
+      await dispatcher.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
