@@ -423,7 +423,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
 
   const corsOrigins = r.list('CORS_ORIGINS') ?? [];
   for (const origin of corsOrigins) {
-    let ok = false;
+    let ok: boolean;
     try {
       const u = new URL(origin);
       ok = u.protocol === 'https:' && u.origin === origin;

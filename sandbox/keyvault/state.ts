@@ -1,7 +1,6 @@
 /** Key Vault keys (every version) of this tenant's vault. */
 export interface VaultState {
-  // biome-ignore lint/suspicious/noExplicitAny: filled in by the Key Vault routes
-  [collection: string]: any[];
+  [collection: string]: unknown[];
 }
 
 export function emptyVaultState(): VaultState {

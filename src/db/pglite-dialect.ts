@@ -97,7 +97,8 @@ class PGliteConnection implements DatabaseConnection {
     return toResult(result.rows, result.affectedRows);
   }
 
-  // biome-ignore lint/correctness/useYield: PGlite has no cursors; Kysely requires the method.
+  // PGlite has no cursors; Kysely requires the method.
+  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming is not supported on embedded PGlite');
   }

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BlobInfo, type BlobStore, checkBlobKey, checkContentType } from './blob-store.ts';
@@ -20,7 +21,7 @@ export function createLocalBlobStore(root: string): BlobStore {
   };
 
   const walk = async (dir: string, base: string, out: string[]) => {
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {

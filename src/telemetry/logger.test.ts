@@ -18,14 +18,31 @@ test('tokens, secrets and Authorization headers are redacted wherever they appea
   const { log, text } = capture();
   log.info(
     {
-      req: { headers: { authorization: 'Bearer tok-AAA', cookie: 'sid=COOKIE-BBB', 'x-api-key': 'trl_KEY-CCC' } },
-      app: { clientSecret: 'SECRET-DDD', token: 'TOKEN-EEE', password: 'PASS-FFF', connectionString: 'AccountKey=GGG' },
+      req: {
+        headers: { authorization: 'Bearer tok-AAA', cookie: 'sid=COOKIE-BBB', 'x-api-key': 'trl_KEY-CCC' },
+      },
+      app: {
+        clientSecret: 'SECRET-DDD',
+        token: 'TOKEN-EEE',
+        password: 'PASS-FFF',
+        connectionString: 'AccountKey=GGG',
+      },
       response: { access_token: 'AT-HHH', refresh_token: 'RT-III' },
     },
     'calling out',
   );
   const out = text();
-  for (const secret of ['tok-AAA', 'COOKIE-BBB', 'KEY-CCC', 'SECRET-DDD', 'TOKEN-EEE', 'PASS-FFF', 'GGG', 'AT-HHH', 'RT-III']) {
+  for (const secret of [
+    'tok-AAA',
+    'COOKIE-BBB',
+    'KEY-CCC',
+    'SECRET-DDD',
+    'TOKEN-EEE',
+    'PASS-FFF',
+    'GGG',
+    'AT-HHH',
+    'RT-III',
+  ]) {
     assert.ok(!out.includes(secret), `${secret} leaked: ${out}`);
   }
   assert.match(out, /\[redacted\]/);
@@ -36,7 +53,13 @@ test('tokens, secrets and Authorization headers are redacted wherever they appea
 });
 
 test('connection strings are logged without their password or token-like parameters', () => {
-  assert.equal(redactUrl('postgres://trellis:hunter2@db.example:5432/trellis'), 'postgres://trellis:redacted@db.example:5432/trellis');
-  assert.equal(redactUrl('https://x.blob.core.windows.net/c?sig=abc&sv=2024'), 'https://x.blob.core.windows.net/c?sig=redacted&sv=2024');
+  assert.equal(
+    redactUrl('postgres://trellis:hunter2@db.example:5432/trellis'),
+    'postgres://trellis:redacted@db.example:5432/trellis',
+  );
+  assert.equal(
+    redactUrl('https://x.blob.core.windows.net/c?sig=abc&sv=2024'),
+    'https://x.blob.core.windows.net/c?sig=redacted&sv=2024',
+  );
   assert.equal(redactUrl('not a url'), '[unparseable url]');
 });

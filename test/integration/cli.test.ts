@@ -31,9 +31,13 @@ describe('trellis CLI', () => {
   });
 
   test('an older system Node re-runs the CLI on the pinned Node 24', (t) => {
-    const found = spawnSync('sh', ['-c', 'PATH=/usr/local/bin:/usr/bin:/bin command -v node'], { encoding: 'utf8' }).stdout.trim();
+    const found = spawnSync('sh', ['-c', 'PATH=/usr/local/bin:/usr/bin:/bin command -v node'], {
+      encoding: 'utf8',
+    }).stdout.trim();
     if (!found) return t.skip('no system node on this machine');
-    const systemMajor = Number(execFileSync(found, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
+    const systemMajor = Number(
+      execFileSync(found, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim(),
+    );
     const r = trellis(['version', '--json'], {}, found);
     assert.equal(r.status, 0, r.stderr);
     assert.match((JSON.parse(r.stdout) as { node: string }).node, /^24\./, `launched by node ${systemMajor}`);
@@ -68,7 +72,10 @@ describe('trellis CLI', () => {
   test('bad configuration: one line naming the variable, exit 2', () => {
     const r = trellis(['doctor'], { BLOB_BACKEND: 'azure' });
     assert.equal(r.status, 2);
-    assert.equal(r.stderr.trim(), 'trellis: AZURE_STORAGE_CONNECTION_STRING: is required with BLOB_BACKEND=azure');
+    assert.equal(
+      r.stderr.trim(),
+      'trellis: AZURE_STORAGE_CONNECTION_STRING: is required with BLOB_BACKEND=azure',
+    );
   });
 
   test('keys rotate then rewrap', () => {

@@ -20,7 +20,11 @@ describe('HTTP hardening on every response', () => {
     for (const p of ['/readyz', '/healthz', '/api/v1/does-not-exist']) {
       const res = await trellis.fetch(p);
       const h = res.headers;
-      assert.equal(h.get('strict-transport-security'), `max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains`, p);
+      assert.equal(
+        h.get('strict-transport-security'),
+        `max-age=${HSTS_MAX_AGE_SECONDS}; includeSubDomains`,
+        p,
+      );
       assert.equal(h.get('content-security-policy'), API_CSP, p);
       assert.match(h.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
       assert.equal(h.get('x-frame-options'), 'DENY', p);
@@ -78,7 +82,11 @@ describe('HTTP hardening on every response', () => {
 
   test('malformed JSON and prototype poisoning get a 400 problem', async () => {
     for (const body of ['{"a":', '{"__proto__":{"admin":true}}']) {
-      const res = await trellis.fetch('/api/v1/anything', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await trellis.fetch('/api/v1/anything', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       assert.equal(res.status, 400, body);
       assert.equal(((await res.json()) as { code: string }).code, 'bad_request');
     }
@@ -96,15 +104,18 @@ describe('HTTP hardening on every response', () => {
   test('a connection that never finishes its headers is closed within the headers timeout', async () => {
     const started = performance.now();
     const closedAfter = await new Promise<number>((resolve, reject) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: trellis.port, servername: 'localhost', ca: trellis.caCert }, () => {
-        socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
-        // Keep trickling a header byte now and then, like slowloris, never ending the headers.
-        const drip = setInterval(() => socket.write('a'), 300);
-        socket.once('close', () => {
-          clearInterval(drip);
-          resolve(performance.now() - started);
-        });
-      });
+      const socket = tls.connect(
+        { host: '127.0.0.1', port: trellis.port, servername: 'localhost', ca: trellis.caCert },
+        () => {
+          socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ');
+          // Keep trickling a header byte now and then, like slowloris, never ending the headers.
+          const drip = setInterval(() => socket.write('a'), 300);
+          socket.once('close', () => {
+            clearInterval(drip);
+            resolve(performance.now() - started);
+          });
+        },
+      );
       socket.on('error', () => {});
       setTimeout(() => reject(new Error('slow-header connection was still open after 10 s')), 10_000).unref();
     });
@@ -115,14 +126,19 @@ describe('HTTP hardening on every response', () => {
   test('a request whose body never completes is closed within the request timeout', async () => {
     const started = performance.now();
     const closedAfter = await new Promise<number>((resolve) => {
-      const socket = tls.connect({ host: '127.0.0.1', port: trellis.port, servername: 'localhost', ca: trellis.caCert }, () => {
-        socket.write('POST /api/v1/x HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
-        const drip = setInterval(() => socket.write(' '), 300);
-        socket.once('close', () => {
-          clearInterval(drip);
-          resolve(performance.now() - started);
-        });
-      });
+      const socket = tls.connect(
+        { host: '127.0.0.1', port: trellis.port, servername: 'localhost', ca: trellis.caCert },
+        () => {
+          socket.write(
+            'POST /api/v1/x HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":',
+          );
+          const drip = setInterval(() => socket.write(' '), 300);
+          socket.once('close', () => {
+            clearInterval(drip);
+            resolve(performance.now() - started);
+          });
+        },
+      );
       socket.on('error', () => {});
     });
     assert.ok(closedAfter < 6000, `closed after ${Math.round(closedAfter)} ms; REQUEST_TIMEOUT_MS is 3000`);
@@ -130,7 +146,9 @@ describe('HTTP hardening on every response', () => {
 
   test('logs are JSON lines carrying the request id, and never the Authorization header', async () => {
     const secret = 'Bearer eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXRva2Vu.sig';
-    await trellis.fetch('/api/v1/logged', { headers: { authorization: secret, 'x-request-id': 'log-check-0001' } });
+    await trellis.fetch('/api/v1/logged', {
+      headers: { authorization: secret, 'x-request-id': 'log-check-0001' },
+    });
     const lines = trellis.logs.filter((l) => l.requestId === 'log-check-0001');
     assert.ok(lines.length >= 2, 'incoming and completed lines carry the request id');
     assert.ok(!JSON.stringify(trellis.logs).includes('c2VjcmV0LXRva2Vu'));
@@ -140,7 +158,11 @@ describe('HTTP hardening on every response', () => {
 describe('behind a TLS-terminating proxy', () => {
   let trellis: TestTrellis;
   before(async () => {
-    trellis = await startTestTrellis({ TLS_MODE: 'proxy', HOST: '127.0.0.1', PUBLIC_URL: 'https://trellis.contoso.com' });
+    trellis = await startTestTrellis({
+      TLS_MODE: 'proxy',
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://trellis.contoso.com',
+    });
   });
   after(() => trellis.close());
 
@@ -151,16 +173,26 @@ describe('behind a TLS-terminating proxy', () => {
   });
 
   test('API calls forwarded as plain HTTP are refused, never redirected', async () => {
-    const res = await trellis.fetch('/api/v1/templates', { headers: { 'x-forwarded-proto': 'http' }, redirect: 'manual' });
+    const res = await trellis.fetch('/api/v1/templates', {
+      headers: { 'x-forwarded-proto': 'http' },
+      redirect: 'manual',
+    });
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('location'), null);
     assert.equal(((await res.json()) as { code: string }).code, 'https_required');
-    const post = await trellis.fetch('/', { method: 'POST', headers: { 'x-forwarded-proto': 'http' }, redirect: 'manual' });
+    const post = await trellis.fetch('/', {
+      method: 'POST',
+      headers: { 'x-forwarded-proto': 'http' },
+      redirect: 'manual',
+    });
     assert.equal(post.status, 403);
   });
 
   test('browser pages forwarded as plain HTTP are redirected to the public HTTPS URL', async () => {
-    const res = await trellis.fetch('/?tab=home', { headers: { 'x-forwarded-proto': 'http', host: 'evil.example' }, redirect: 'manual' });
+    const res = await trellis.fetch('/?tab=home', {
+      headers: { 'x-forwarded-proto': 'http', host: 'evil.example' },
+      redirect: 'manual',
+    });
     assert.equal(res.status, 308);
     assert.equal(res.headers.get('location'), 'https://trellis.contoso.com/?tab=home');
   });
@@ -182,7 +214,9 @@ describe('forwarded headers from untrusted peers', () => {
   after(() => trellis.close());
 
   test('a client cannot claim HTTPS or another IP by sending X-Forwarded-* itself', async () => {
-    const res = await trellis.fetch('/api/v1/templates', { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' } });
+    const res = await trellis.fetch('/api/v1/templates', {
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' },
+    });
     assert.equal(res.status, 403, 'the untrusted forwarded proto is ignored: the request is plain HTTP');
   });
 });
@@ -217,7 +251,9 @@ describe('the optional HTTP redirect port', () => {
     const page = await raw('GET /catalog HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
     assert.match(page, /^HTTP\/1\.1 308/);
     assert.match(page, /location: https:\/\/localhost:\d+\/catalog/i);
-    const api = await raw('GET /api/v1/templates HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer x\r\nConnection: close\r\n\r\n');
+    const api = await raw(
+      'GET /api/v1/templates HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer x\r\nConnection: close\r\n\r\n',
+    );
     assert.match(api, /^HTTP\/1\.1 403/);
     assert.doesNotMatch(api, /location:/i);
     assert.match(api, /https_required/);

@@ -12,7 +12,9 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-shutdown-'));
 after(() => rm(dataDir, { recursive: true, force: true }));
 
 /** Runs `node src/main.ts` as `npm start` does, and resolves once it logs that it listens. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
+async function startProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
   const child = spawn(process.execPath, [path.join(root, 'src', 'main.ts')], {
     env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, ENV_FILE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,7 +56,9 @@ test('first start: ready within 30 s; SIGTERM fails readiness at once, lets the 
     const port = Number(new URL(url).port);
     const response = new Promise<string>((resolve, reject) => {
       const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca }, () => {
-        socket.write('POST /api/v1/slow HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"a":');
+        socket.write(
+          'POST /api/v1/slow HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{"a":',
+        );
         setTimeout(() => socket.write('"done"}'), 800);
       });
       let data = '';

@@ -15,10 +15,21 @@ interface Handshake {
 /** Opens a TLS connection with the given client constraints and reports what was negotiated. */
 function handshake(trellis: TestTrellis, options: tls.ConnectionOptions): Promise<Handshake> {
   return new Promise((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port: trellis.port, servername: 'localhost', ca: trellis.caCert, ...options });
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: trellis.port,
+      servername: 'localhost',
+      ca: trellis.caCert,
+      ...options,
+    });
     socket.once('secureConnect', () => {
       const ephemeral = socket.getEphemeralKeyInfo() as { name?: string };
-      resolve({ ok: true, protocol: socket.getProtocol(), cipher: socket.getCipher().name, group: ephemeral.name ?? '' });
+      resolve({
+        ok: true,
+        protocol: socket.getProtocol(),
+        cipher: socket.getCipher().name,
+        group: ephemeral.name ?? '',
+      });
       socket.end();
     });
     socket.once('error', (error) => resolve({ ok: false, error: error.message }));
@@ -34,7 +45,11 @@ describe('TLS policy (Mozilla intermediate)', () => {
 
   test('TLS 1.1 is refused', async () => {
     // The client must be allowed to speak TLS 1.1 (security level 0) so that the refusal is the server's.
-    const r = await handshake(trellis, { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
+    const r = await handshake(trellis, {
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+      ciphers: 'DEFAULT@SECLEVEL=0',
+    });
     assert.equal(r.ok, false);
     assert.match(r.error ?? '', /protocol version|unsupported protocol|no protocols available|alert/i);
   });
@@ -47,7 +62,11 @@ describe('TLS policy (Mozilla intermediate)', () => {
   });
 
   test('TLS 1.2 with ECDHE AEAD suites is accepted', async () => {
-    for (const suite of ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305']) {
+    for (const suite of [
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+      'ECDHE-ECDSA-AES256-GCM-SHA384',
+      'ECDHE-ECDSA-CHACHA20-POLY1305',
+    ]) {
       const r = await handshake(trellis, { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: suite });
       assert.equal(r.ok, true, `${suite}: ${r.error}`);
       assert.equal(r.protocol, 'TLSv1.2');
@@ -77,7 +96,10 @@ describe('TLS policy (Mozilla intermediate)', () => {
   test('the certificate chains to the local CA and names localhost', async () => {
     const r = await handshake(trellis, { minVersion: 'TLSv1.2' });
     assert.equal(r.ok, true, r.error);
-    const wrongName = await handshake(trellis, { servername: 'evil.example', checkServerIdentity: tls.checkServerIdentity });
+    const wrongName = await handshake(trellis, {
+      servername: 'evil.example',
+      checkServerIdentity: tls.checkServerIdentity,
+    });
     assert.equal(wrongName.ok, false);
     const untrusted = await handshake(trellis, { ca: undefined });
     assert.equal(untrusted.ok, false);
@@ -90,7 +112,9 @@ describe('TLS policy (Mozilla intermediate)', () => {
     const { startTrellis } = await import('../../src/main.ts');
     const { loadConfig } = await import('../../src/config.ts');
     await trellis.running.stop('restart');
-    const again = await startTrellis(loadConfig({ PORT: '0', DATA_DIR: trellis.dataDir, LOG_LEVEL: 'silent' }));
+    const again = await startTrellis(
+      loadConfig({ PORT: '0', DATA_DIR: trellis.dataDir, LOG_LEVEL: 'silent' }),
+    );
     try {
       const { readFile } = await import('node:fs/promises');
       assert.equal(await readFile(again.caPath ?? '', 'utf8'), caBefore);
