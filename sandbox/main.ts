@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ensureLocalCertificate } from '../src/server/tls/index.ts';
 import { loadSandboxConfig, type SandboxConfig, SandboxConfigError } from './config.ts';
 import { buildSandbox, type SandboxApp } from './server.ts';
-import { seedContoso } from './state/seed-contoso.ts';
+import { seedContoso, TRELLIS_CLIENT_ID } from './state/seed-contoso.ts';
 import { openStore } from './state/store.ts';
 
 export interface RunningSandbox extends SandboxApp {
@@ -46,7 +46,16 @@ export async function startSandbox(
       {
         origin,
         caPath: tls.caPath,
-        tenants: store.state.tenants.map((t) => ({ id: t.id, domain: t.domain })),
+        tenants: store.state.tenants.map((t) => {
+          // Trellis's own registration: the embedded start uses its credentials (the file is 0600).
+          const app = t.directory.apps.find((a) => a.clientId === TRELLIS_CLIENT_ID && a.adminConsented);
+          const secret = app?.secrets[0];
+          return {
+            id: t.id,
+            domain: t.domain,
+            ...(app && secret ? { trellisApp: { clientId: app.clientId, clientSecret: secret } } : {}),
+          };
+        }),
       },
       null,
       2,

@@ -58,7 +58,25 @@ export interface Config {
     readonly clientSecret: string | undefined;
     readonly authorityHost: string | undefined;
   };
+  /** Microsoft 365: a real tenant, or the local sandbox started alongside Trellis. */
+  readonly m365: M365Config;
   readonly logLevel: LogLevel;
+}
+
+export interface M365Config {
+  /** `sandbox` when no tenant is configured: the embedded demo starts the sandbox and fills the rest. */
+  readonly mode: 'tenant' | 'sandbox';
+  readonly tenantId: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  /** Entra authority host, e.g. https://login.microsoftonline.com (no tenant segment). */
+  readonly authorityHost: string;
+  /** Graph root, e.g. https://graph.microsoft.com (Trellis appends /v1.0). */
+  readonly graphBaseUrl: string;
+  readonly botOpenIdMetadataUrl: string;
+  /** Extra CA (PEM file) trusted for these endpoints, besides the system store; the sandbox's in embedded mode. */
+  readonly caFile: string | undefined;
+  readonly sandboxPort: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -271,6 +289,55 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     doc: 'Entra authority host (sovereign clouds, or the local sandbox).',
     default: 'https://login.microsoftonline.com',
     example: 'https://login.microsoftonline.us',
+  },
+  {
+    name: 'M365_TENANT_ID',
+    doc: 'Your Microsoft 365 tenant (Entra tenant id). Unset: Trellis starts the local Microsoft 365 sandbox with the Contoso demo tenant and uses it.',
+    default: '(sandbox)',
+    example: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  },
+  {
+    name: 'M365_CLIENT_ID',
+    doc: "Client id of Trellis's Entra app registration (Graph application permissions, SSO, bot).",
+    default: '(sandbox)',
+    example: '00000000-0000-0000-0000-000000000000',
+  },
+  {
+    name: 'M365_CLIENT_SECRET',
+    doc: 'Client secret of that app registration.',
+    default: '(sandbox)',
+    example: '…',
+    secret: true,
+  },
+  {
+    name: 'M365_AUTHORITY_HOST',
+    doc: 'Entra ID authority host.',
+    default: 'https://login.microsoftonline.com',
+    example: 'https://login.microsoftonline.us',
+  },
+  {
+    name: 'GRAPH_BASE_URL',
+    doc: 'Microsoft Graph root (national clouds differ).',
+    default: 'https://graph.microsoft.com',
+    example: 'https://graph.microsoft.us',
+  },
+  {
+    name: 'BOT_OPENID_METADATA_URL',
+    doc: 'Bot Framework OpenID metadata that inbound bot tokens are checked against.',
+    default: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    example: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration',
+  },
+  {
+    name: 'M365_CA_FILE',
+    doc: 'A PEM CA trusted, in addition to the system store, for Entra, Graph, Bot Framework and Key Vault endpoints. Certificate checks are never turned off.',
+    default: "(none; the sandbox's CA in embedded mode)",
+    example: '/etc/trellis/corporate-proxy-ca.pem',
+  },
+  {
+    name: 'SANDBOX_PORT',
+    doc: 'Port of the Microsoft 365 sandbox started in embedded mode (`https://localhost:SANDBOX_PORT`).',
+    default: '8444',
+    example: '9444',
   },
   {
     name: 'LOG_LEVEL',
@@ -518,6 +585,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       keyVaultKeyName,
     },
     azure,
+    m365: loadM365(r, cwd),
     logLevel: r.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -528,6 +596,35 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     throw errors.config('HEADERS_TIMEOUT_MS', 'must not exceed REQUEST_TIMEOUT_MS');
   }
   return deepFreeze(config);
+}
+
+function loadM365(r: Reader, cwd: string): M365Config {
+  const tenantId = r.raw('M365_TENANT_ID');
+  const clientId = r.raw('M365_CLIENT_ID');
+  const clientSecret = r.raw('M365_CLIENT_SECRET');
+  if (tenantId) {
+    if (!clientId) throw errors.config('M365_CLIENT_ID', 'is required with M365_TENANT_ID');
+    if (!clientSecret) throw errors.config('M365_CLIENT_SECRET', 'is required with M365_TENANT_ID');
+  } else if (clientId || clientSecret) {
+    throw errors.config('M365_TENANT_ID', 'is required with M365_CLIENT_ID/M365_CLIENT_SECRET');
+  }
+  const caFile = r.raw('M365_CA_FILE');
+  return {
+    mode: tenantId ? 'tenant' : 'sandbox',
+    tenantId,
+    clientId,
+    clientSecret,
+    authorityHost: (r.url('M365_AUTHORITY_HOST', ['https:']) ?? 'https://login.microsoftonline.com').replace(
+      /\/+$/,
+      '',
+    ),
+    graphBaseUrl: (r.url('GRAPH_BASE_URL', ['https:']) ?? 'https://graph.microsoft.com').replace(/\/+$/, ''),
+    botOpenIdMetadataUrl:
+      r.url('BOT_OPENID_METADATA_URL', ['https:']) ??
+      'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    caFile: caFile ? path.resolve(cwd, caFile) : undefined,
+    sandboxPort: r.int('SANDBOX_PORT', 8444, 0, 65535),
+  };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Config, loadConfig, withEnvFile } from './config.ts';
 import { exitCodeFor, isAppError } from './errors/index.ts';
-import { Lifecycle, openServices } from './runtime/index.ts';
+import { Lifecycle, openServices, startEmbeddedSandbox } from './runtime/index.ts';
 import {
   type App,
   buildApp,
@@ -41,13 +41,38 @@ async function tlsMaterial(config: Config, log: Logger) {
 }
 
 /** Starts web serving on the configured listener; the caller decides about signals. */
-export async function startTrellis(config: Config, options: { log?: Logger } = {}): Promise<RunningTrellis> {
+export async function startTrellis(
+  initialConfig: Config,
+  options: {
+    log?: Logger;
+    /** Start the Microsoft 365 sandbox when no tenant is configured (default true). */ sandbox?: boolean;
+  } = {},
+): Promise<RunningTrellis> {
+  let config = initialConfig;
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle = new Lifecycle(log);
   const { tls, caPath } = await tlsMaterial(config, log);
 
-  const services = await openServices(config, { migrate: true });
+  let services: Awaited<ReturnType<typeof openServices>>;
+  try {
+    services = await openServices(config, { migrate: true });
+  } catch (error) {
+    await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
+    throw error;
+  }
   lifecycle.onShutdown('adapters', () => services.close());
+  let sandboxOrigin: string | undefined;
+  if (config.m365.mode === 'sandbox' && options.sandbox !== false) {
+    const sandbox = await startEmbeddedSandbox(config, log).catch(async (error: unknown) => {
+      await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
+      throw error;
+    });
+    // Stops after the listener: in-flight work may still call Graph while draining.
+    lifecycle.onShutdown('m365-sandbox', () => sandbox.stop());
+    config = sandbox.config;
+    sandboxOrigin = sandbox.origin;
+  }
+
   if (services.migration?.applied.length)
     log.info({ applied: services.migration.applied }, 'database migrated');
 
@@ -59,7 +84,7 @@ export async function startTrellis(config: Config, options: { log?: Logger } = {
     );
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await services.close();
+    await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
     throw error;
   }
   lifecycle.onShutdown('http', () => app.close());
@@ -80,6 +105,9 @@ export async function startTrellis(config: Config, options: { log?: Logger } = {
     { url, publicUrl: config.publicUrl, tls: config.tls.mode, database: services.db.kind },
     'trellis is listening',
   );
+  if (sandboxOrigin) {
+    process.stderr.write(`Microsoft 365 sandbox (demo tenant Contoso): ${sandboxOrigin}/sandbox\n`);
+  }
   if (caPath) {
     process.stderr.write(
       `Trellis is serving ${url} with a certificate from its local CA ${caPath}\n` +

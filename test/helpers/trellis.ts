@@ -22,9 +22,12 @@ export interface TestTrellis {
 }
 
 /** Starts Trellis on a free port with a temporary data folder; logs are captured, not printed. */
-export async function startTestTrellis(env: Record<string, string> = {}): Promise<TestTrellis> {
+export async function startTestTrellis(
+  env: Record<string, string> = {},
+  options: { sandbox?: boolean } = {},
+): Promise<TestTrellis> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-test-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({ PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -32,7 +35,10 @@ export async function startTestTrellis(env: Record<string, string> = {}): Promis
       done();
     },
   });
-  const running = await startTrellis(config, { log: createLogger(config.logLevel, sink) });
+  const running = await startTrellis(config, {
+    log: createLogger(config.logLevel, sink),
+    sandbox: options.sandbox ?? false,
+  });
   const port = Number(new URL(running.url).port);
   const { readFile } = await import('node:fs/promises');
   const caCert = running.caPath ? await readFile(running.caPath, 'utf8') : undefined;

@@ -16,7 +16,7 @@ async function startProcess(
   env: Record<string, string>,
 ): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
   const child = spawn(process.execPath, [path.join(root, 'src', 'main.ts')], {
-    env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, ENV_FILE: '', ...env },
+    env: { PATH: process.env.PATH, PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, ENV_FILE: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -52,6 +52,16 @@ test('first start: ready within 30 s; SIGTERM fails readiness at once, lets the 
     assert.ok(performance.now() - started < 30_000);
     assert.match(stdout(), /local CA .*ca\.pem/);
 
+    // No tenant configured: the Microsoft 365 sandbox runs beside Trellis, over HTTPS with its own CA.
+    const sandboxUrl =
+      /Microsoft 365 sandbox \(demo tenant Contoso\): (https:\/\/localhost:\d+)\/sandbox/.exec(stdout())?.[1];
+    assert.ok(sandboxUrl, 'the sandbox origin is printed');
+    const sandboxCa = await readFile(path.join(dataDir, 'sandbox', 'tls', 'ca.pem'), 'utf8');
+    const sandboxDispatcher = new Agent({ connect: { ca: sandboxCa } });
+    const sandboxAnswer = await fetch(`${sandboxUrl}/sandbox`, { dispatcher: sandboxDispatcher });
+    assert.ok(sandboxAnswer.status < 500);
+    await sandboxAnswer.body?.cancel();
+
     // A request in flight: headers sent, body still coming when the signal arrives.
     const port = Number(new URL(url).port);
     const response = new Promise<string>((resolve, reject) => {
@@ -84,6 +94,11 @@ test('first start: ready within 30 s; SIGTERM fails readiness at once, lets the 
     assert.match(answered, /^HTTP\/1\.1 404/, 'the in-flight request got its complete answer');
     assert.equal(await exited, 0);
     assert.match(stdout(), /"clean":true/);
+    await assert.rejects(
+      fetch(`${sandboxUrl}/sandbox`, { dispatcher: sandboxDispatcher }),
+      'the sandbox stopped with Trellis',
+    );
+    await sandboxDispatcher.close();
   } finally {
     child.kill('SIGKILL');
     await dispatcher.close();
@@ -94,7 +109,7 @@ test('a second process on the same embedded database is refused, and SIGINT also
   const first = await startProcess({});
   try {
     const second = spawn(process.execPath, [path.join(root, 'src', 'main.ts')], {
-      env: { PATH: process.env.PATH, PORT: '0', DATA_DIR: dataDir, ENV_FILE: '' },
+      env: { PATH: process.env.PATH, PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, ENV_FILE: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
