@@ -123,3 +123,38 @@ describe('TLS policy (Mozilla intermediate)', () => {
     }
   });
 });
+
+describe('a given certificate and key (TLS_MODE=files)', () => {
+  test('serves exactly the configured certificate', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { X509Certificate } = await import('node:crypto');
+    const { ensureLocalCertificate } = await import('../../src/server/index.ts');
+    const dir = await mkdtemp(path.join(tmpdir(), 'trellis-files-'));
+    // Issued by another CA than Trellis's own, as an operator's certificate would be.
+    const own = await ensureLocalCertificate(dir, ['localhost', '127.0.0.1'], 'Operator CA');
+    const trellis = await startTestTrellis({
+      LOG_LEVEL: 'silent',
+      TLS_CERT_FILE: path.join(dir, 'server.pem'),
+      TLS_KEY_FILE: path.join(dir, 'server-key.pem'),
+    });
+    try {
+      const served = await new Promise<string>((resolve, reject) => {
+        const socket = tls.connect(
+          { host: '127.0.0.1', port: trellis.port, servername: 'localhost', ca: own.caCert },
+          () => {
+            resolve(socket.getPeerX509Certificate()?.fingerprint256 ?? '');
+            socket.end();
+          },
+        );
+        socket.once('error', reject);
+      });
+      assert.equal(served, new X509Certificate(own.cert).fingerprint256);
+      assert.equal(trellis.running.caPath, undefined, 'no local CA is created in files mode');
+    } finally {
+      await trellis.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
