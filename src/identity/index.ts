@@ -1,0 +1,17 @@
+export {
+  type ActivityBinding,
+  BOT_FRAMEWORK_ISSUER,
+  BOT_FRAMEWORK_OPENID_METADATA_URL,
+  type BotCaller,
+  type BotTokenValidator,
+  type BotTokenValidatorOptions,
+  createBotTokenValidator,
+} from './bot-token-validator.ts';
+export {
+  createEntraTokenValidator,
+  type EntraIdentity,
+  type EntraTokenValidator,
+  type EntraTokenValidatorOptions,
+} from './entra-token-validator.ts';
+export { createKeySource, type KeySource, type KeySourceOptions } from './jwks.ts';
+export type { TokenRule } from './token-errors.ts';
