@@ -84,6 +84,8 @@ if (import.meta.main) {
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Started by Trellis (embedded mode): never outlive it, even if it was killed with SIGKILL.
+    if (process.send) process.once('disconnect', stop);
   } catch (error) {
     process.stderr.write(`sandbox: ${(error as Error).message}\n`);
     process.exit(error instanceof SandboxConfigError ? 2 : 1);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Config, loadConfig, withEnvFile } from './config.ts';
 import { exitCodeFor, isAppError } from './errors/index.ts';
-import { Lifecycle, openServices, startEmbeddedSandbox } from './runtime/index.ts';
+import { type EmbeddedSandbox, Lifecycle, openServices, startEmbeddedSandbox } from './runtime/index.ts';
 import {
   type App,
   buildApp,
@@ -61,16 +61,16 @@ export async function startTrellis(
     throw error;
   }
   lifecycle.onShutdown('adapters', () => services.close());
-  let sandboxOrigin: string | undefined;
+  let sandbox: EmbeddedSandbox | undefined;
   if (config.m365.mode === 'sandbox' && options.sandbox !== false) {
-    const sandbox = await startEmbeddedSandbox(config, log).catch(async (error: unknown) => {
+    sandbox = await startEmbeddedSandbox(config, log).catch(async (error: unknown) => {
       await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
       throw error;
     });
     // Stops after the listener: in-flight work may still call Graph while draining.
-    lifecycle.onShutdown('m365-sandbox', () => sandbox.stop());
+    const started = sandbox;
+    lifecycle.onShutdown('m365-sandbox', () => started.stop());
     config = sandbox.config;
-    sandboxOrigin = sandbox.origin;
   }
 
   if (services.migration?.applied.length)
@@ -101,13 +101,19 @@ export async function startTrellis(
   const address = app.server.address() as AddressInfo;
   const scheme = tls ? 'https' : 'http';
   const url = `${scheme}://localhost:${address.port}`;
+  if (sandbox) {
+    // Activities the sandbox delivers (messages, card actions) reach this instance's bot endpoint.
+    await sandbox.registerBot(
+      `${url}/api/messages`,
+      tls ? await readFile(caPath ?? '', 'utf8').catch(() => undefined) : undefined,
+    );
+    process.stderr.write(`Microsoft 365 sandbox (demo tenant Contoso): ${sandbox.origin}/sandbox\n`);
+  }
   log.info(
     { url, publicUrl: config.publicUrl, tls: config.tls.mode, database: services.db.kind },
     'trellis is listening',
   );
-  if (sandboxOrigin) {
-    process.stderr.write(`Microsoft 365 sandbox (demo tenant Contoso): ${sandboxOrigin}/sandbox\n`);
-  }
+
   if (caPath) {
     process.stderr.write(
       `Trellis is serving ${url} with a certificate from its local CA ${caPath}\n` +

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
 import type { Config } from '../config.ts';
 import { AppError, ErrorCode } from '../errors/index.ts';
 import type { Logger } from '../telemetry/index.ts';
@@ -17,6 +18,8 @@ export interface EmbeddedSandbox {
   origin: string;
   /** The configuration with its Microsoft 365 settings pointed at the sandbox. */
   config: Config;
+  /** Tells the sandbox's Bot Framework where Trellis's bot listens, and which CA to trust for it. */
+  registerBot(endpoint: string, caCert: string | undefined): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +48,8 @@ export async function startEmbeddedSandbox(
       SANDBOX_FAULTS: 'realistic',
       LOG_LEVEL: config.logLevel === 'silent' ? 'silent' : 'warn',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The IPC channel closes when Trellis dies, however it dies: the sandbox then exits too.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
@@ -92,6 +96,25 @@ export async function startEmbeddedSandbox(
   return {
     origin: endpoints.origin,
     config: Object.freeze({ ...config, m365: Object.freeze(m365) }),
+    async registerBot(endpoint, caCert) {
+      const appId = m365.clientId;
+      if (!appId) return;
+      const ca = await readFile(endpoints.caPath, 'utf8');
+      const dispatcher = new Agent({ connect: { ca } });
+      try {
+        const res = await request(`${endpoints.origin}/sandbox/api/bots/${encodeURIComponent(appId)}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ endpoint, caCert: caCert ?? null }),
+          dispatcher,
+        });
+        await res.body.dump();
+        if (res.statusCode >= 300)
+          log.warn({ status: res.statusCode }, 'the sandbox refused the bot endpoint');
+      } finally {
+        await dispatcher.close();
+      }
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
