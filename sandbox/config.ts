@@ -1,3 +1,4 @@
+import { isProfileName, PROFILE_NAMES } from './faults/settings.ts';
 import path from 'node:path';
 
 /** The sandbox's own settings (it never reads Trellis's configuration). */
@@ -30,6 +31,11 @@ export function loadSandboxConfig(
     env.SANDBOX_DATA_DIR?.trim() || path.join(env.DATA_DIR?.trim() || './data', 'sandbox'),
   );
   const faultProfile = env.SANDBOX_FAULTS?.trim() || 'realistic';
+  if (!isProfileName(faultProfile)) {
+    throw new SandboxConfigError(
+      `SANDBOX_FAULTS: must be one of ${PROFILE_NAMES.join(', ')}, got "${faultProfile}"`,
+    );
+  }
   const persist = (env.SANDBOX_PERSIST?.trim() || 'true') !== 'false';
   return { host, port, origin: `https://localhost:${port}`, dataDir, faultProfile, persist };
 }

@@ -12,7 +12,7 @@ export interface SandboxStore {
   changed(): void;
   /** Writes pending changes now (shutdown, tests). */
   flush(): Promise<void>;
-  /** Replaces every tenant with freshly seeded ones; signing keys are kept. */
+  /** Replaces every tenant with freshly seeded ones; signing keys and app client secrets are kept. */
   reset(): Promise<void>;
 }
 
@@ -78,7 +78,19 @@ export async function openStore(options: StoreOptions): Promise<SandboxStore> {
     },
     flush,
     async reset() {
+      const secrets = new Map(
+        current.tenants.flatMap((t) =>
+          t.directory.apps.map((a) => [`${t.id}|${a.clientId}`, a.secrets] as const),
+        ),
+      );
       current.tenants = options.seed();
+      // Trellis was configured with the seeded secrets (endpoints.json): a reset must not rotate them.
+      for (const tenant of current.tenants) {
+        for (const app of tenant.directory.apps) {
+          const kept = secrets.get(`${tenant.id}|${app.clientId}`);
+          if (kept && kept.length > 0) app.secrets = [...kept];
+        }
+      }
       await flush();
     },
   };

@@ -1,4 +1,5 @@
 import type { BotState } from '../botframework/state.ts';
+import type { EntraState } from '../entra/state.ts';
 import type { GraphState } from '../graph/state.ts';
 import type { VaultState } from '../keyvault/state.ts';
 
@@ -57,6 +58,13 @@ export interface AppRegistration {
   redirectUris: string[];
   /** Client ids pre-authorized to get tokens for this app's API (Teams clients for SSO). */
   preAuthorizedClientIds: string[];
+  /**
+   * Delegated permissions consented in this tenant, by resource (`https://graph.microsoft.com`, an
+   * App ID URI …). Absent: any scope the resource exposes is treated as consented.
+   */
+  delegatedPermissions?: Record<string, string[]>;
+  /** A public client (desktop, mobile, SPA): no secret, and it must not send one. */
+  publicClient?: boolean;
 }
 
 export interface DirectoryState {
@@ -74,6 +82,8 @@ export interface TenantState {
   graph: GraphState;
   bot: BotState;
   vault: VaultState;
+  /** Outstanding authorization codes and refresh tokens (absent until the first sign-in). */
+  entra?: EntraState;
 }
 
 /** Signing keys, kept across restarts so that issued tokens stay valid. */

@@ -1,17 +1,85 @@
 import { randomBytes } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
 import type { TokenCredential } from '@azure/core-auth';
+import { ClientSecretCredential } from '@azure/identity';
 import { CryptographyClient, KeyClient, type KeyClientOptions } from '@azure/keyvault-keys';
 import { errors } from '../errors/index.ts';
 import type { KeyProvider, WrappedKey } from './key-provider.ts';
 
 const ALG = 'RSA-OAEP-256';
 
+/** Entra authority hosts whose instance discovery works (public and sovereign clouds). */
+const MICROSOFT_AUTHORITY_HOSTS = [
+  'login.microsoftonline.com',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+];
+/** Key Vault's DNS suffixes: a challenge from a vault elsewhere is only followed when the URL is not one. */
+const KEY_VAULT_SUFFIXES = [
+  '.vault.azure.net',
+  '.vault.usgovcloudapi.net',
+  '.vault.azure.cn',
+  '.managedhsm.azure.net',
+  '.managedhsm.usgovcloudapi.net',
+  '.managedhsm.azure.cn',
+];
+
+/** A client secret to build the credential from (then the provider's CA applies to token requests too). */
+export interface KeyVaultClientSecret {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Entra authority host; the public cloud when omitted. */
+  authorityHost?: string | undefined;
+}
+
 export interface KeyVaultProviderOptions {
   vaultUrl: string;
   keyName: string;
-  credential: TokenCredential;
-  /** Extra client options (tests point the pipeline at a CA through configuration). */
+  /** A credential, or a client secret the provider turns into one (honouring `caCert`). */
+  credential: TokenCredential | KeyVaultClientSecret;
+  /** PEM CA trusted besides the public roots, for Key Vault and Entra (a sandbox, a private CA). */
+  caCert?: string | undefined;
+  /** Extra client options (merged over what `caCert` and the vault URL imply). */
   clientOptions?: KeyClientOptions;
+}
+
+function isClientSecret(
+  credential: KeyVaultProviderOptions['credential'],
+): credential is KeyVaultClientSecret {
+  return typeof (credential as KeyVaultClientSecret).clientSecret === 'string';
+}
+
+/**
+ * The TLS trust of the Azure SDK pipeline: `tlsOptions.ca` replaces Node's roots in the agent the SDK
+ * builds, so the public roots are listed along with the extra CA (verification stays on).
+ */
+function tlsOptionsFor(caCert: string | undefined): Pick<KeyClientOptions, 'tlsOptions'> {
+  return caCert ? { tlsOptions: { ca: [...rootCertificates, caCert] } } : {};
+}
+
+function credentialFor(options: KeyVaultProviderOptions): TokenCredential {
+  const credential = options.credential;
+  if (!isClientSecret(credential)) return credential;
+  const host = credential.authorityHost ? new URL(credential.authorityHost).host.toLowerCase() : undefined;
+  return new ClientSecretCredential(credential.tenantId, credential.clientId, credential.clientSecret, {
+    ...(credential.authorityHost ? { authorityHost: credential.authorityHost } : {}),
+    // Instance discovery asks login.microsoftonline.com about the host: only meaningful for Microsoft's.
+    ...(host && !MICROSOFT_AUTHORITY_HOSTS.includes(host) ? { disableInstanceDiscovery: true } : {}),
+    ...tlsOptionsFor(options.caCert),
+  });
+}
+
+function clientOptionsFor(options: KeyVaultProviderOptions): KeyClientOptions {
+  const vaultHost = new URL(options.vaultUrl).hostname.toLowerCase();
+  // The challenge names https://vault.azure.net; the SDK refuses it for a vault outside Azure's DNS.
+  const outsideAzure = !KEY_VAULT_SUFFIXES.some((suffix) => vaultHost.endsWith(suffix));
+  return {
+    ...(outsideAzure ? { disableChallengeResourceVerification: true } : {}),
+    ...tlsOptionsFor(options.caCert),
+    ...options.clientOptions,
+  };
 }
 
 /**
@@ -19,14 +87,16 @@ export interface KeyVaultProviderOptions {
  * The key is created on first use; rotation creates a new version; every version still unwraps.
  */
 export function createKeyVaultKeyProvider(options: KeyVaultProviderOptions): KeyProvider {
-  const keys = new KeyClient(options.vaultUrl, options.credential, options.clientOptions);
+  const credential = credentialFor(options);
+  const clientOptions = clientOptionsFor(options);
+  const keys = new KeyClient(options.vaultUrl, credential, clientOptions);
   const clients = new Map<string, CryptographyClient>();
   let current: string | undefined;
 
   const cryptoFor = (kid: string) => {
     let client = clients.get(kid);
     if (!client) {
-      client = new CryptographyClient(kid, options.credential, options.clientOptions);
+      client = new CryptographyClient(kid, credential, clientOptions);
       clients.set(kid, client);
     }
     return client;

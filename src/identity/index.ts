@@ -13,5 +13,6 @@ export {
   type EntraTokenValidator,
   type EntraTokenValidatorOptions,
 } from './entra-token-validator.ts';
+export { createMsalNetworkClient } from './msal-network-client.ts';
 export { createKeySource, type KeySource, type KeySourceOptions } from './jwks.ts';
 export type { TokenRule } from './token-errors.ts';

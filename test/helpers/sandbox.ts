@@ -16,11 +16,14 @@ export interface TestSandbox {
   close(): Promise<void>;
 }
 
-/** Starts a sandbox on a free port, in a temporary folder, for one test file. */
+/**
+ * Starts a sandbox on a free port, in a temporary folder (removed on close), for one test file. With
+ * `dir`, it uses that folder and leaves it in place, so that a second sandbox can restart on its state.
+ */
 export async function startTestSandbox(
-  options: { faults?: string; persist?: boolean } = {},
+  options: { faults?: string; persist?: boolean; dir?: string } = {},
 ): Promise<TestSandbox> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'trellis-sandbox-'));
+  const dir = options.dir ?? (await mkdtemp(path.join(tmpdir(), 'trellis-sandbox-')));
   const config = loadSandboxConfig({
     SANDBOX_PORT: '0',
     SANDBOX_DATA_DIR: dir,
@@ -39,7 +42,7 @@ export async function startTestSandbox(
     async close() {
       await sandbox.close();
       await dispatcher.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type EntraTokenValidator,
 } from '../../src/identity/index.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { seededMember } from '../helpers/directory.ts';
 
 const TEAMS_WEB_CLIENT_ID = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 
@@ -24,32 +25,6 @@ async function rejects(promise: Promise<unknown>, code: ErrorCode, rule: string)
     assert.equal(error.details?.rule, rule, error.message);
     return true;
   });
-}
-
-/** A Contoso member to sign in; the test brings one while the Contoso seed has no users. */
-function demoUser(tenant: TenantState): DirectoryUser {
-  const seeded = tenant.directory.users.find((u) => u.userType === 'Member' && u.accountEnabled);
-  if (seeded) return seeded;
-  const user: DirectoryUser = {
-    id: '0c5d8f3a-1b2c-4d5e-8f90-a1b2c3d4e501',
-    userPrincipalName: 'megan.bowen@contoso.onmicrosoft.com',
-    mail: 'megan.bowen@contoso.onmicrosoft.com',
-    displayName: 'Megan Bowen',
-    givenName: 'Megan',
-    surname: 'Bowen',
-    jobTitle: 'Marketing Manager',
-    department: 'Marketing',
-    country: 'US',
-    officeLocation: null,
-    usageLocation: 'US',
-    preferredLanguage: 'en-US',
-    managerId: null,
-    accountEnabled: true,
-    userType: 'Member',
-    createdDateTime: new Date().toISOString(),
-  };
-  tenant.directory.users.push(user);
-  return user;
 }
 
 describe('Bot Framework token validation (src/identity) against the sandbox', () => {
@@ -160,7 +135,6 @@ describe('Entra v2 access token validation (src/identity) against the sandbox', 
   let validator: EntraTokenValidator;
   let tenant: TenantState;
   let user: DirectoryUser;
-  let entraKeysServed = false;
   const appIdUri = `api://localhost/${TRELLIS_CLIENT_ID}`;
 
   before(async () => {
@@ -168,9 +142,7 @@ describe('Entra v2 access token validation (src/identity) against the sandbox', 
     const contoso = sandbox.sandbox.ctx.store.tenant(CONTOSO_TENANT_ID);
     assert.ok(contoso, 'the Contoso tenant is seeded');
     tenant = contoso;
-    user = demoUser(tenant);
-    entraKeysServed =
-      (await sandbox.fetch(`/${CONTOSO_TENANT_ID}/discovery/v2.0/keys`).then((r) => r.status)) === 200;
+    user = seededMember(tenant);
     validator = createEntraTokenValidator({
       authority: sandbox.origin,
       clientId: TRELLIS_CLIENT_ID,
@@ -194,14 +166,7 @@ describe('Entra v2 access token validation (src/identity) against the sandbox', 
       ...overrides,
     }).then((t) => `Bearer ${t.token}`);
 
-  // The Entra JWKS route is the Entra simulator's; these cases need it to verify signatures.
-  const needsKeys = (t: { skip(message: string): void }) => {
-    if (!entraKeysServed) t.skip(`the sandbox does not serve /{tenant}/discovery/v2.0/keys yet`);
-    return !entraKeysServed;
-  };
-
-  test('an SSO token for Trellis (client id or App ID URI audience) passes', async (t) => {
-    if (needsKeys(t)) return;
+  test('an SSO token for Trellis (client id or App ID URI audience) passes', async () => {
     const identity = await validator.validate(await sso());
     assert.equal(identity.tenantId, CONTOSO_TENANT_ID);
     assert.equal(identity.objectId, user.id);
@@ -215,13 +180,11 @@ describe('Entra v2 access token validation (src/identity) against the sandbox', 
     await rejects(validator.validate(await sso({ tenant: fabrikam })), ErrorCode.Forbidden, 'tenant');
   });
 
-  test('a token without access_as_user is forbidden', async (t) => {
-    if (needsKeys(t)) return;
+  test('a token without access_as_user is forbidden', async () => {
     await rejects(validator.validate(await sso({ scopes: ['User.Read'] })), ErrorCode.Forbidden, 'scope');
   });
 
-  test('a token for another audience (Graph) is refused', async (t) => {
-    if (needsKeys(t)) return;
+  test('a token for another audience (Graph) is refused', async () => {
     await rejects(
       validator.validate(await sso({ audience: 'https://graph.microsoft.com' })),
       ErrorCode.Unauthorized,
@@ -229,8 +192,7 @@ describe('Entra v2 access token validation (src/identity) against the sandbox', 
     );
   });
 
-  test('an expired token is refused', async (t) => {
-    if (needsKeys(t)) return;
+  test('an expired token is refused', async () => {
     await rejects(
       validator.validate(await sso({ expiresInSeconds: -400 })),
       ErrorCode.Unauthorized,
@@ -238,8 +200,7 @@ describe('Entra v2 access token validation (src/identity) against the sandbox', 
     );
   });
 
-  test('a token signed by another key (the Bot Framework one) is refused', async (t) => {
-    if (needsKeys(t)) return;
+  test('a token signed by another key (the Bot Framework one) is refused', async () => {
     const ctx = sandbox.sandbox.ctx;
     const forged = await ctx.signers.botframework.sign(
       {

@@ -18,6 +18,7 @@ import {
 } from '../../sandbox/state/seed-contoso.ts';
 import type { DirectoryUser, TenantState } from '../../sandbox/state/types.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { seededMember } from '../helpers/directory.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
@@ -49,32 +50,6 @@ interface ActivityView {
   from: { aadObjectId?: string };
   value: unknown;
   delivery: { status: number } | null;
-}
-
-/** A Contoso member; the test brings one while the Contoso seed has no users. */
-function demoUser(tenant: TenantState): DirectoryUser {
-  const seeded = tenant.directory.users.find((u) => u.userType === 'Member' && u.accountEnabled);
-  if (seeded) return seeded;
-  const user: DirectoryUser = {
-    id: '0c5d8f3a-1b2c-4d5e-8f90-a1b2c3d4e5a1',
-    userPrincipalName: 'lynne.robbins@contoso.onmicrosoft.com',
-    mail: 'lynne.robbins@contoso.onmicrosoft.com',
-    displayName: 'Lynne Robbins',
-    givenName: 'Lynne',
-    surname: 'Robbins',
-    jobTitle: 'Planner',
-    department: 'Operations',
-    country: 'US',
-    officeLocation: null,
-    usageLocation: 'US',
-    preferredLanguage: 'en-US',
-    managerId: null,
-    accountEnabled: true,
-    userType: 'Member',
-    createdDateTime: new Date().toISOString(),
-  };
-  tenant.directory.users.push(user);
-  return user;
 }
 
 /** Trellis's app registration with a client secret (seeded, or brought by the test until it is). */
@@ -214,7 +189,7 @@ describe('inspection API and page', () => {
   });
 
   test('users are listed with their bot installation state', async () => {
-    const user = demoUser(tenant);
+    const user = seededMember(tenant);
     const { body } = await json<{ value: UserView[] }>(`/sandbox/api/tenants/${CONTOSO_TENANT_ID}/users`);
     const listed = body.value.find((u) => u.id === user.id);
     assert.ok(listed);
@@ -226,22 +201,18 @@ describe('inspection API and page', () => {
     assert.equal(byDomain.body.value.length, body.value.length);
   });
 
-  test('the page renders Contoso users and a recorded Adaptive Card, and its buttons act as a user', async (t) => {
-    if (!existsSync(CHROMIUM)) {
-      t.skip(`${CHROMIUM} is missing: apt-get install -y chromium`);
-      return;
-    }
+  test('the page renders Contoso users and a recorded Adaptive Card, and its buttons act as a user', async () => {
+    // .ci/run installs both from Debian (chromium, libnss3-tools); a missing one fails the test.
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`);
     const certutil = await run('certutil', ['-H']).then(
       () => true,
       (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
     );
-    if (!certutil) {
-      t.skip(
-        'certutil is missing (apt-get install -y libnss3-tools): needed to trust the sandbox CA in Chromium',
-      );
-      return;
-    }
-    const user = demoUser(tenant);
+    assert.ok(
+      certutil,
+      'certutil is missing (apt-get install -y libnss3-tools): it trusts the sandbox CA in Chromium',
+    );
+    const user = seededMember(tenant);
     const { id: conversationId, activityId } = await sendCard(user, 'Team request "Falcon" awaits approval');
     // Nothing listens on this port: the press is recorded and reported as undeliverable.
     const probe = https.createServer();
@@ -325,7 +296,7 @@ describe('inspection API and page', () => {
   });
 
   test('reset returns the world to the seed and keeps the bot registration', async () => {
-    const user = demoUser(tenant);
+    const user = seededMember(tenant);
     await sendCard(user, 'before reset');
     const endpoint = 'https://localhost:9443/api/messages';
     await json(`/sandbox/api/bots/${TRELLIS_CLIENT_ID}`, { method: 'PUT', body: { endpoint } });
@@ -344,7 +315,12 @@ describe('inspection API and page', () => {
 
     const reset = await json<{ tenants: unknown }>('/sandbox/api/reset', { method: 'POST' });
     assert.equal(reset.status, 200);
-    assert.deepEqual(reset.body.tenants, [{ id: CONTOSO_TENANT_ID, domain: CONTOSO_DOMAIN }]);
+    assert.deepEqual(
+      reset.body.tenants,
+      seedContoso().map((t) => ({ id: t.id, domain: t.domain })),
+      'every seeded tenant (Contoso, and Fabrikam without consent) is back',
+    );
+    assert.ok((reset.body.tenants as { id: string }[]).some((t) => t.id === CONTOSO_TENANT_ID));
     assert.deepEqual((await conversations()).body.value, []);
     const users = (await json<{ value: UserView[] }>(`/sandbox/api/tenants/${CONTOSO_TENANT_ID}/users`)).body
       .value;

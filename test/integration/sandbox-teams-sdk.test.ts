@@ -13,35 +13,10 @@ import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-c
 import type { DirectoryUser, TenantState } from '../../sandbox/state/types.ts';
 import { ensureLocalCertificate } from '../../src/server/tls/index.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { seededMember } from '../helpers/directory.ts';
 
 const BOT_ENTRY = fileURLToPath(new URL('./fixtures/teams-sdk-bot.ts', import.meta.url));
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-
-/** A Contoso member to act as; the test brings one while the Contoso seed has no users. */
-function demoUser(tenant: TenantState): DirectoryUser {
-  const seeded = tenant.directory.users.find((u) => u.userType === 'Member' && u.accountEnabled);
-  if (seeded) return seeded;
-  const user: DirectoryUser = {
-    id: '0c5d8f3a-1b2c-4d5e-8f90-a1b2c3d4e5f0',
-    userPrincipalName: 'adele.vance@contoso.onmicrosoft.com',
-    mail: 'adele.vance@contoso.onmicrosoft.com',
-    displayName: 'Adele Vance',
-    givenName: 'Adele',
-    surname: 'Vance',
-    jobTitle: 'Retail Manager',
-    department: 'Retail',
-    country: 'US',
-    officeLocation: null,
-    usageLocation: 'US',
-    preferredLanguage: 'en-US',
-    managerId: null,
-    accountEnabled: true,
-    userType: 'Member',
-    createdDateTime: new Date().toISOString(),
-  };
-  tenant.directory.users.push(user);
-  return user;
-}
 
 /**
  * Conformance: the Teams SDK 2.1's own inbound validation (`cloud` pointed at the sandbox) accepts
@@ -62,7 +37,7 @@ describe('Teams SDK 2.1 inbound validation against the sandbox', () => {
     const contoso = sandbox.sandbox.ctx.store.tenant(CONTOSO_TENANT_ID);
     assert.ok(contoso, 'the Contoso tenant is seeded');
     tenant = contoso;
-    user = demoUser(tenant);
+    user = seededMember(tenant);
     dir = await mkdtemp(path.join(tmpdir(), 'trellis-sdk-bot-'));
     const tls = await ensureLocalCertificate(path.join(dir, 'tls'), ['localhost', '127.0.0.1'], 'SDK Bot CA');
     botDispatcher = new Agent({ connect: { ca: tls.caCert } });

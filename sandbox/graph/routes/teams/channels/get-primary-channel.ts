@@ -1,0 +1,19 @@
+import { entity } from '../../../http/odata.ts';
+import { PERMISSIONS } from '../../../http/permissions.ts';
+import type { GraphRoute } from '../../../http/route.ts';
+import { channelShape, requireChannel, requireTeam } from '../../../model/teams.ts';
+
+/** `GET /teams/{id}/primaryChannel`: the General channel. */
+export const getPrimaryChannel: GraphRoute = {
+  method: 'GET',
+  url: '/v1.0/teams/:teamId/primaryChannel',
+  permissions: PERMISSIONS.channelsRead,
+  handler: (call) => {
+    const { team } = requireTeam(call.tenant, call.graph, call.params.teamId ?? '', call.now);
+    const channel = requireChannel(call.graph, team.id, team.internalId);
+    return entity(call, channelShape(call.tenant, channel), {
+      context: `teams('${team.id}')/primaryChannel`,
+      entityType: 'microsoft.graph.channel',
+    });
+  },
+};
