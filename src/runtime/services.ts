@@ -1,4 +1,4 @@
-import { ClientSecretCredential } from '@azure/identity';
+import { readFile } from 'node:fs/promises';
 import { type Cache, createMemoryCache, createRedisCache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
 import {
@@ -45,16 +45,12 @@ export async function createKeyProvider(config: Config): Promise<KeyProvider> {
     if (!config.keys.keyVaultUrl || !tenantId || !clientId || !clientSecret) {
       throw new Error('Key Vault settings are incomplete'); // loadConfig already refuses this
     }
-    const credential = new ClientSecretCredential(
-      tenantId,
-      clientId,
-      clientSecret,
-      authorityHost ? { authorityHost } : {},
-    );
     return createKeyVaultKeyProvider({
       vaultUrl: config.keys.keyVaultUrl,
       keyName: config.keys.keyVaultKeyName,
-      credential,
+      credential: { tenantId, clientId, clientSecret, authorityHost },
+      // A private CA for Microsoft endpoints (the sandbox's in tests) is added to the public roots.
+      caCert: config.m365.caFile ? await readFile(config.m365.caFile, 'utf8') : undefined,
     });
   }
   return createLocalKeyProvider(config.keys.keyFile);

@@ -46,6 +46,7 @@ test('first start: ready within 30 s; SIGTERM fails readiness at once, lets the 
   const { child, url, stdout } = await startProcess({ SHUTDOWN_DRAIN_MS: '1500' });
   const ca = await readFile(path.join(dataDir, 'tls', 'ca.pem'), 'utf8');
   const dispatcher = new Agent({ connect: { ca } });
+  let sandboxDispatcher: Agent | undefined;
   try {
     const ready = await fetch(`${url}/readyz`, { dispatcher });
     assert.equal(ready.status, 200);
@@ -57,10 +58,20 @@ test('first start: ready within 30 s; SIGTERM fails readiness at once, lets the 
       /Microsoft 365 sandbox \(demo tenant Contoso\): (https:\/\/localhost:\d+)\/sandbox/.exec(stdout())?.[1];
     assert.ok(sandboxUrl, 'the sandbox origin is printed');
     const sandboxCa = await readFile(path.join(dataDir, 'sandbox', 'tls', 'ca.pem'), 'utf8');
-    const sandboxDispatcher = new Agent({ connect: { ca: sandboxCa } });
+    sandboxDispatcher = new Agent({ connect: { ca: sandboxCa } });
     const sandboxAnswer = await fetch(`${sandboxUrl}/sandbox`, { dispatcher: sandboxDispatcher });
-    assert.ok(sandboxAnswer.status < 500);
+    assert.equal(sandboxAnswer.status, 200);
     await sandboxAnswer.body?.cancel();
+    // Trellis told the sandbox's Bot Framework where its bot listens, with the CA to trust there.
+    const bots = (await (
+      await fetch(`${sandboxUrl}/sandbox/api/bots`, { dispatcher: sandboxDispatcher })
+    ).json()) as {
+      value: { endpoint: string }[];
+    };
+    assert.ok(
+      bots.value.some((b) => b.endpoint === `${url}/api/messages`),
+      JSON.stringify(bots),
+    );
 
     // A request in flight: headers sent, body still coming when the signal arrives.
     const port = Number(new URL(url).port);
@@ -98,10 +109,10 @@ test('first start: ready within 30 s; SIGTERM fails readiness at once, lets the 
       fetch(`${sandboxUrl}/sandbox`, { dispatcher: sandboxDispatcher }),
       'the sandbox stopped with Trellis',
     );
-    await sandboxDispatcher.close();
   } finally {
     child.kill('SIGKILL');
     await dispatcher.close();
+    await sandboxDispatcher?.close();
   }
 });
 
