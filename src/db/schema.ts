@@ -31,6 +31,23 @@ export interface SecretsTable {
   updated_at: Timestamp;
 }
 
+export interface AuditEventsTable {
+  tenant_id: string;
+  occurred_at: Generated<Date>;
+  event_id: string;
+  actor_type: 'user' | 'api_token' | 'system';
+  actor_id: string;
+  actor_name: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  source_ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -42,5 +59,6 @@ export interface Database {
   tenants: TenantsTable;
   tenant_settings: TenantSettingsTable;
   secrets: SecretsTable;
+  audit_events: AuditEventsTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/index.ts';
 import { AppError } from '../../src/errors/index.ts';
+import { auditContract } from '../contracts/audit-contract.ts';
 import { dbContract } from '../contracts/db-contract.ts';
 import { createTestDatabase } from './postgres.ts';
 
@@ -11,6 +12,8 @@ const database = await createTestDatabase();
 after(() => database.drop());
 
 // The owner login (a superuser here) migrates; the app drops to trellis_app with SET ROLE.
+auditContract('PostgreSQL', () => openDatabase({ url: database.url, dataDir: '/nonexistent', poolMax: 4 }));
+
 dbContract('PostgreSQL, SET ROLE on the owner login', () =>
   openDatabase({ url: database.url, dataDir: '/nonexistent', poolMax: 4 }),
 );
