@@ -5,6 +5,8 @@ import { doctorCommand } from './commands/doctor.ts';
 import { keysRewrapCommand } from './commands/keys-rewrap.ts';
 import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { startCommand } from './commands/start.ts';
+import { tenantCommand } from './commands/tenant.ts';
+import { tokenCommand } from './commands/token.ts';
 import { versionCommand } from './commands/version.ts';
 
 /** Builds the `trellis` program; each command lives in commands/<noun-verb>.ts. */
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   keys.addCommand(keysRotateCommand());
   keys.addCommand(keysRewrapCommand());
   program.addCommand(keys);
+  program.addCommand(tenantCommand());
+  program.addCommand(tokenCommand());
   program.addCommand(versionCommand());
   return program;
 }

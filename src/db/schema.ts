@@ -48,6 +48,20 @@ export interface AuditEventsTable {
   after: Json<unknown> | null;
 }
 
+export interface ApiTokensTable {
+  tenant_id: string;
+  token_id: string;
+  name: string;
+  token_hash: string;
+  display_hint: string;
+  scopes: string[];
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -60,5 +74,6 @@ export interface Database {
   tenant_settings: TenantSettingsTable;
   secrets: SecretsTable;
   audit_events: AuditEventsTable;
+  api_tokens: ApiTokensTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -16,3 +16,21 @@ export {
 export { createMsalNetworkClient } from './msal-network-client.ts';
 export { createKeySource, type KeySource, type KeySourceOptions } from './jwks.ts';
 export type { TokenRule } from './token-errors.ts';
+export {
+  API_TOKEN_PREFIX,
+  apiTokenHint,
+  generateApiToken,
+  hashApiToken,
+  isWellFormedApiToken,
+} from './api-token-format.ts';
+export {
+  API_TOKEN_SCOPES,
+  type ApiTokenCaller,
+  type ApiTokenInfo,
+  type ApiTokenScope,
+  type ApiTokenService,
+  type CreatedApiToken,
+  createApiTokenService,
+  DEFAULT_TOKEN_DAYS,
+  MAX_TOKEN_DAYS,
+} from './api-tokens.ts';

@@ -98,3 +98,65 @@ describe('doctor certificate verdicts', () => {
     assert.equal((await certificateCheck(config, Date.now() + 100 * day)).verdict, 'fail');
   });
 });
+
+describe('trellis tenant and token', () => {
+  test('create a tenant, create a token (shown once), list it by hint, revoke it', () => {
+    const tenant = trellis(['tenant', 'create', 'acme-cli', 'Acme (CLI)']);
+    assert.equal(tenant.status, 0, tenant.stderr);
+    assert.equal(
+      trellis(['tenant', 'create', 'acme-cli', 'Again']).status,
+      1,
+      'a duplicate slug is a conflict',
+    );
+    const tenants = JSON.parse(trellis(['tenant', 'list', '--json']).stdout) as { slug: string }[];
+    assert.ok(tenants.some((t) => t.slug === 'acme-cli'));
+
+    const created = trellis([
+      'token',
+      'create',
+      '--tenant',
+      'acme-cli',
+      '--name',
+      'CI',
+      '--scopes',
+      'catalog:read,audit:read',
+      '--json',
+    ]);
+    assert.equal(created.status, 0, created.stderr);
+    const token = JSON.parse(created.stdout) as { token: string; tokenId: string; hint: string };
+    assert.match(token.token, /^trl_[0-9A-Za-z]{36}$/);
+
+    const listed = trellis(['token', 'list', '--tenant', 'acme-cli']);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.ok(listed.stdout.includes(token.hint));
+    assert.ok(!listed.stdout.includes(token.token), 'the token is never shown again');
+
+    const revoked = trellis(['token', 'revoke', '--tenant', 'acme-cli', token.tokenId]);
+    assert.equal(revoked.status, 0, revoked.stderr);
+    const after = JSON.parse(trellis(['token', 'list', '--tenant', 'acme-cli', '--json']).stdout) as {
+      status: string;
+    }[];
+    assert.deepEqual(
+      after.map((t) => t.status),
+      ['revoked'],
+    );
+  });
+
+  test('bad input: unknown scope exits 2, unknown tenant exits 1', () => {
+    const scope = trellis([
+      'token',
+      'create',
+      '--tenant',
+      'acme-cli',
+      '--name',
+      'x',
+      '--scopes',
+      'everything',
+    ]);
+    assert.equal(scope.status, 2);
+    assert.match(scope.stderr, /Unknown scope\(s\): everything/);
+    const tenant = trellis(['token', 'list', '--tenant', 'nope']);
+    assert.equal(tenant.status, 1);
+    assert.match(tenant.stderr, /Tenant "nope" not found/);
+  });
+});
