@@ -67,6 +67,19 @@ export interface ApiTokenService {
   authenticate(token: string, requiredScope?: ApiTokenScope): Promise<ApiTokenCaller>;
 }
 
+/** What listings show: everything but the hash. */
+const INFO_COLUMNS = [
+  'token_id',
+  'name',
+  'display_hint',
+  'scopes',
+  'created_by',
+  'created_at',
+  'expires_at',
+  'revoked_at',
+  'last_used_at',
+] as const;
+
 interface Row {
   token_id: string;
   name: string;
@@ -132,17 +145,7 @@ export function createApiTokenService(deps: { db: Db; now?: () => number }): Api
             created_at: createdAt,
             expires_at: new Date(createdAt.getTime() + days * 86_400_000),
           })
-          .returning([
-            'token_id',
-            'name',
-            'display_hint',
-            'scopes',
-            'created_by',
-            'created_at',
-            'expires_at',
-            'revoked_at',
-            'last_used_at',
-          ])
+          .returning(INFO_COLUMNS)
           .executeTakeFirstOrThrow();
         await recordAudit(tx, tenantId, {
           actor: input.actor,
@@ -158,21 +161,7 @@ export function createApiTokenService(deps: { db: Db; now?: () => number }): Api
 
     async list(tenantId) {
       const rows = await db.withTenant(tenantId, (tx) =>
-        tx
-          .selectFrom('api_tokens')
-          .select([
-            'token_id',
-            'name',
-            'display_hint',
-            'scopes',
-            'created_by',
-            'created_at',
-            'expires_at',
-            'revoked_at',
-            'last_used_at',
-          ])
-          .orderBy('created_at', 'desc')
-          .execute(),
+        tx.selectFrom('api_tokens').select(INFO_COLUMNS).orderBy('created_at', 'desc').execute(),
       );
       const t = now();
       return rows.map((r) => info(r, t));

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
-import { issueAccessToken } from '../../sandbox/entra/access-tokens.ts';
 import {
   CONTOSO_DOMAIN,
   CONTOSO_TENANT_ID,
@@ -19,9 +18,9 @@ import {
 import type { DirectoryUser, TenantState } from '../../sandbox/state/types.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { seededMember } from '../helpers/directory.ts';
+import { sendCardToUser } from '../helpers/connector.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const run = promisify(execFile);
 
 /** The shapes this test reads back from the inspection API. */
@@ -98,42 +97,11 @@ describe('inspection API and page', () => {
   };
 
   /** Sends a card into a user's 1:1 through the Connector, as Trellis would. */
-  const sendCard = async (user: DirectoryUser, text: string) => {
-    const token = (
-      await issueAccessToken(sandbox.sandbox.ctx, {
-        tenant,
-        clientId: TRELLIS_CLIENT_ID,
-        audience: 'https://api.botframework.com',
-        roles: [],
-      })
-    ).token;
-    const response = await sandbox.fetch('/v3/conversations', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        members: [{ id: user.id }],
-        tenantId: CONTOSO_TENANT_ID,
-        activity: {
-          type: 'message',
-          attachments: [
-            {
-              contentType: ADAPTIVE_CARD,
-              content: {
-                type: 'AdaptiveCard',
-                version: '1.5',
-                body: [{ type: 'TextBlock', text, weight: 'Bolder', wrap: true }],
-                actions: [
-                  { type: 'Action.Execute', title: 'Approve', verb: 'approve', data: { requestId: 7 } },
-                ],
-              },
-            },
-          ],
-        },
-      }),
+  const sendCard = (user: DirectoryUser, text: string) =>
+    sendCardToUser(sandbox, tenant, user, {
+      body: [{ type: 'TextBlock', text, weight: 'Bolder', wrap: true }],
+      actions: [{ type: 'Action.Execute', title: 'Approve', verb: 'approve', data: { requestId: 7 } }],
     });
-    assert.equal(response.status, 201);
-    return (await response.json()) as { id: string; activityId: string };
-  };
 
   test('tenants list apps without secrets and the endpoint of every service', async () => {
     const app = trellisApp(tenant);

@@ -8,15 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { generateKeyPair, SignJWT } from 'jose';
 import { Agent, fetch } from 'undici';
 import { mintActivityToken } from '../../sandbox/botframework/index.ts';
-import { issueAccessToken } from '../../sandbox/entra/access-tokens.ts';
 import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-contoso.ts';
 import type { DirectoryUser, TenantState } from '../../sandbox/state/types.ts';
 import { ensureLocalCertificate } from '../../src/server/tls/index.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { seededMember } from '../helpers/directory.ts';
+import { sendCardToUser } from '../helpers/connector.ts';
 
 const BOT_ENTRY = fileURLToPath(new URL('./fixtures/teams-sdk-bot.ts', import.meta.url));
-const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 
 /**
  * Conformance: the Teams SDK 2.1's own inbound validation (`cloud` pointed at the sandbox) accepts
@@ -115,37 +114,10 @@ describe('Teams SDK 2.1 inbound validation against the sandbox', () => {
   });
 
   test('the SDK routes a card action and its invoke response comes back through act/card-action', async () => {
-    const token = (
-      await issueAccessToken(sandbox.sandbox.ctx, {
-        tenant,
-        clientId: TRELLIS_CLIENT_ID,
-        audience: 'https://api.botframework.com',
-        roles: [],
-      })
-    ).token;
-    const created = await sandbox.fetch('/v3/conversations', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        members: [{ id: user.id }],
-        tenantId: CONTOSO_TENANT_ID,
-        activity: {
-          type: 'message',
-          attachments: [
-            {
-              contentType: ADAPTIVE_CARD,
-              content: {
-                type: 'AdaptiveCard',
-                version: '1.5',
-                body: [{ type: 'TextBlock', text: 'Approve?' }],
-                actions: [{ type: 'Action.Execute', title: 'Approve', verb: 'approve' }],
-              },
-            },
-          ],
-        },
-      }),
+    const { id, activityId } = await sendCardToUser(sandbox, tenant, user, {
+      body: [{ type: 'TextBlock', text: 'Approve?' }],
+      actions: [{ type: 'Action.Execute', title: 'Approve', verb: 'approve' }],
     });
-    const { id, activityId } = (await created.json()) as { id: string; activityId: string };
     const result = await act('card-action', {
       userId: user.id,
       conversationId: id,
