@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Db, Tx } from '../db/index.ts';
+import type { Selectable } from 'kysely';
+import type { AuditEventsTable, Db, Tx } from '../db/index.ts';
 import { errors } from '../errors/index.ts';
 
 export interface AuditActor {
@@ -91,21 +92,7 @@ export async function recordAudit(tx: Tx, tenantId: string, input: AuditEventInp
   return toEvent(row);
 }
 
-function toEvent(row: {
-  event_id: string;
-  occurred_at: Date;
-  actor_type: AuditActor['type'];
-  actor_id: string;
-  actor_name: string | null;
-  action: string;
-  target_type: string;
-  target_id: string;
-  source_ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  before: unknown;
-  after: unknown;
-}): AuditEvent {
+function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   return {
     eventId: row.event_id,
     occurredAt: new Date(row.occurred_at).toISOString(),

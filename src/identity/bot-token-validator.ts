@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
 import { createKeySource, type KeySource } from './jwks.ts';
-import { bearerToken, fromJoseError, tokenError } from './token-errors.ts';
+import { bearerToken, fromJoseError, readUnverified, tokenError } from './token-errors.ts';
 
 /** Where Bot Framework publishes its OpenID metadata in the public cloud. */
 export const BOT_FRAMEWORK_OPENID_METADATA_URL =
@@ -74,17 +74,7 @@ export function createBotTokenValidator(options: BotTokenValidatorOptions): BotT
   return {
     async validate(authorizationHeader, activity) {
       const token = bearerToken(authorizationHeader, WHAT);
-      let kid: string | undefined;
-      try {
-        kid = decodeProtectedHeader(token).kid;
-      } catch (cause) {
-        throw tokenError(
-          'unauthorized',
-          'well-formed',
-          `${WHAT}: the token is not a well-formed JWT.`,
-          cause,
-        );
-      }
+      const kid = readUnverified(WHAT, () => decodeProtectedHeader(token).kid);
       const uri = await jwksUri();
       let claims: JWTPayload;
       try {

@@ -1,6 +1,6 @@
 import { decodeJwt, type JWTPayload, jwtVerify } from 'jose';
 import { createKeySource } from './jwks.ts';
-import { bearerToken, fromJoseError, tokenError } from './token-errors.ts';
+import { bearerToken, fromJoseError, readUnverified, tokenError } from './token-errors.ts';
 
 const CLOCK_SKEW_SECONDS = 300;
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,17 +59,7 @@ export function createEntraTokenValidator(options: EntraTokenValidatorOptions): 
   return {
     async validate(authorizationHeader) {
       const token = bearerToken(authorizationHeader, WHAT);
-      let tid: unknown;
-      try {
-        tid = decodeJwt(token).tid;
-      } catch (cause) {
-        throw tokenError(
-          'unauthorized',
-          'well-formed',
-          `${WHAT}: the token is not a well-formed JWT.`,
-          cause,
-        );
-      }
+      const tid: unknown = readUnverified(WHAT, () => decodeJwt(token).tid);
       if (typeof tid !== 'string' || !TENANT_ID.test(tid)) {
         throw tokenError('unauthorized', 'tenant', `${WHAT}: the tid claim is missing or not a tenant id.`);
       }

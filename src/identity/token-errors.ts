@@ -27,6 +27,18 @@ export function tokenError(
   });
 }
 
+/**
+ * Reads part of a token before its signature is checked (header kid, payload tid).
+ * @throws AppError(unauthorized, rule well-formed) when the token is not a JWT.
+ */
+export function readUnverified<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    throw tokenError('unauthorized', 'well-formed', `${what}: the token is not a well-formed JWT.`, cause);
+  }
+}
+
 /** Extracts the token of `Authorization: Bearer …`. */
 export function bearerToken(header: string | undefined, what: string): string {
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/.exec(header) : null;
