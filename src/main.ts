@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Config, loadConfig, withEnvFile } from './config.ts';
 import { exitCodeFor, isAppError } from './errors/index.ts';
+import { createDomain, type Domain } from './runtime/domain.ts';
 import { type EmbeddedSandbox, Lifecycle, openServices, startEmbeddedSandbox } from './runtime/index.ts';
 import {
   type App,
@@ -76,10 +77,21 @@ export async function startTrellis(
   if (services.migration?.applied.length)
     log.info({ applied: services.migration.applied }, 'database migrated');
 
+  let domain: Domain;
+  try {
+    domain = await createDomain({ config, log, ...services });
+    await domain.start();
+  } catch (error) {
+    await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
+    throw error;
+  }
+  // Registered after the adapters: stops (workers finish) before they close.
+  lifecycle.onShutdown('domain', () => domain.stop());
+
   let app: App;
   try {
     app = await buildApp(
-      { config, log, ...services, isDraining: lifecycle.isDraining },
+      { config, log, ...services, domain, isDraining: lifecycle.isDraining },
       { serverFactory: serverFactoryFor(config, tls) },
     );
     await app.listen({ host: config.host, port: config.port });

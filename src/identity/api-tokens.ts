@@ -14,6 +14,7 @@ export const API_TOKEN_SCOPES = [
   'webhooks:manage',
   'audit:read',
   'tokens:manage',
+  'roles:manage',
 ] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 

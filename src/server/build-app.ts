@@ -6,9 +6,11 @@ import Fastify, { type FastifyInstance, type FastifyServerFactory, LogController
 import { Redis } from 'ioredis';
 import type { Cache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
-import type { KeyProvider } from '../crypto/index.ts';
+import type { KeyProvider, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
+import { registerApi } from '../api/register-api.ts';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
+import type { Domain } from '../runtime/domain.ts';
 import type { BlobStore } from '../storage/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 import { registerErrorHandler, sendProblem } from './problem.ts';
@@ -24,6 +26,9 @@ export interface AppDeps {
   cache: Cache;
   blobs: BlobStore;
   keys: KeyProvider;
+  secrets?: SecretStore;
+  /** The domain services; without them only health and the home page are served (edge tests). */
+  domain?: Domain;
   /** True once SIGTERM/SIGINT arrived: readiness fails at once. */
   isDraining: () => boolean;
 }
@@ -145,6 +150,10 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   await app.register(healthRoutes, { readiness });
   await app.register(homePage);
+  if (deps.domain && deps.secrets) {
+    const { config: c, log, db, cache, blobs, secrets, domain } = deps;
+    await registerApi(app, { config: c, log, db, cache, blobs, secrets, domain });
+  }
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
     sendProblem(request, reply, errors.notFound(`Route ${request.method} ${request.url.split('?')[0]}`)),
