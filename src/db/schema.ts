@@ -1,7 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { IdentityTables } from './tables/identity.ts';
+import type { RequestTables } from './tables/requests.ts';
+import type { TemplateTables } from './tables/templates.ts';
+import type { WebhookTables } from './tables/webhooks.ts';
 
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T> = ColumnType<T, string, string>;
 
 /** Row types of the database, one interface per table (snake_case, as in SQL). */
 export interface TenantsTable {
@@ -69,7 +73,8 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
-export interface Database {
+/** Every table; each capability keeps its row types in ./tables/<capability>.ts. */
+export interface Database extends IdentityTables, TemplateTables, RequestTables, WebhookTables {
   tenants: TenantsTable;
   tenant_settings: TenantSettingsTable;
   secrets: SecretsTable;
