@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Config, loadConfig, withEnvFile } from './config.ts';
+import type { Db } from './db/index.ts';
 import { exitCodeFor, isAppError } from './errors/index.ts';
 import { createDomain, type Domain } from './runtime/domain.ts';
 import { type EmbeddedSandbox, Lifecycle, openServices, startEmbeddedSandbox } from './runtime/index.ts';
@@ -20,6 +21,9 @@ export interface RunningTrellis {
   /** The CA that signed the served certificate (local-ca mode). */
   caPath: string | undefined;
   lifecycle: Lifecycle;
+  /** The domain services (tests and the CLI's in-process callers use them). */
+  domain: Domain;
+  db: Db;
   /** Same sequence as SIGTERM: drain, finish in-flight work, close. Resolves true if within grace. */
   stop(reason?: string): Promise<boolean>;
 }
@@ -138,6 +142,8 @@ export async function startTrellis(
     url,
     caPath,
     lifecycle,
+    domain,
+    db: services.db,
     stop: (reason = 'stop') =>
       lifecycle.shutdown({
         drainMs: config.timeouts.shutdownDrainMs,

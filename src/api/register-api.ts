@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiApp, ApiDeps, ApiRoutes } from './api-types.ts';
+import { installAuth } from './auth.ts';
 
 /**
  * Mounts REST API v1 under /api/v1. Every route must declare `config.access`; the auth hook
@@ -20,7 +21,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
           throw new Error(`${route.method} ${route.url} declares no config.access`);
         }
       });
-      // <api-platform: auth, rate-limit tiers, idempotency hooks>
+      installAuth(api, deps);
+      // <api-platform: rate-limit tiers, idempotency hooks>
       for (const routes of routeSets) await routes(api as unknown as ApiApp, deps);
     },
     { prefix: '/api/v1' },
