@@ -7,12 +7,14 @@ import { installAuth } from './auth.ts';
  * (src/api/auth.ts) authenticates and checks it before the handler runs.
  */
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  // <api-platform: document and reference (OpenAPI, /api/docs, /schemas)>
+  // <api-platform: document and reference (OpenAPI, /api/docs)>
+  // <templates: public documents (/schemas/template.v1.json)>
   const routeSets: ApiRoutes[] = [
     // <api-platform: routes>
     // <templates: routes>
     // <requests: routes>
     // <webhooks: routes>
+    // <graph: routes>
   ];
   await app.register(
     async (api) => {
