@@ -56,12 +56,31 @@ export async function issueAccessToken(
       preferred_username: user.userPrincipalName,
       scp: (req.scopes ?? []).join(' '),
     });
+    const roles = assignedAppRoles(req.tenant, req.audience, user.id);
+    if (roles.length > 0) claims.roles = roles;
   } else {
     // App-only tokens: oid and sub are the client's service principal.
     Object.assign(claims, { sub: req.clientId, oid: req.clientId, idtyp: 'app', roles: req.roles ?? [] });
   }
   const token = await ctx.signers.entra.sign(claims, { expiresInSeconds: expiresIn });
   return { token, expiresIn };
+}
+
+/**
+ * The app roles of `userId` on the API whose client id is `audience`, as Entra puts them in user
+ * tokens: assigned to the user, or to a group the user is a direct member of.
+ */
+export function assignedAppRoles(tenant: TenantState, audience: string, userId: string): string[] {
+  const api = tenant.directory.apps.find((a) => a.clientId.toLowerCase() === audience.toLowerCase());
+  const assignments = api?.appRoleAssignments ?? [];
+  if (assignments.length === 0) return [];
+  const groups = new Set(
+    tenant.directory.groups.filter((g) => g.memberIds.includes(userId)).map((g) => g.id),
+  );
+  const roles = assignments
+    .filter((a) => a.principalId === userId || groups.has(a.principalId))
+    .map((a) => a.appRole);
+  return [...new Set(roles)];
 }
 
 export interface VerifiedCaller {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SandboxContext } from '../context.ts';
+import { adminConsentRoute } from './routes/admin-consent.ts';
 import { authorizeRoute } from './routes/authorize.ts';
 import { instanceDiscoveryRoute } from './routes/instance-discovery.ts';
 import { jwksRoute } from './routes/jwks.ts';
@@ -24,7 +25,8 @@ export { issueIdToken } from './token-response.ts';
 /**
  * Entra ID at `/{tenant}/…` (tenant id, verified domain, `common` or `organizations`): OpenID
  * configuration, JWKS, token endpoint (client credentials, on-behalf-of, authorization code + PKCE,
- * refresh), authorize with a sign-in page, logout, instance discovery; Graph's `/oidc/userinfo`.
+ * refresh), authorize with a sign-in page, admin consent, logout, instance discovery; Graph's
+ * `/oidc/userinfo`.
  */
 export async function entraRoutes(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
   openIdConfigurationRoute(app, ctx);
@@ -35,4 +37,5 @@ export async function entraRoutes(app: FastifyInstance, ctx: SandboxContext): Pr
   signInRoute(app, ctx);
   logoutRoute(app, ctx);
   userInfoRoute(app, ctx);
+  adminConsentRoute(app, ctx);
 }

@@ -53,6 +53,15 @@ export const TRELLIS_GRAPH_DELEGATED_SCOPES = [
 
 /** The redirect URI of Trellis's web sign-in (the embedded default origin). */
 export const TRELLIS_REDIRECT_URI = 'https://localhost:8443/auth/callback';
+/** Where Entra admin consent returns to Trellis's tenant onboarding (the embedded default origin). */
+export const TRELLIS_ONBOARDING_REDIRECT_URI = 'https://localhost:8443/api/v1/onboarding/callback';
+
+/** Trellis's app roles assigned in Contoso (user nick → app role value), for the `roles` claim. */
+export const CONTOSO_TRELLIS_ROLE_ASSIGNMENTS: readonly (readonly [string, string])[] = [
+  ['cameron.white', 'Trellis.TenantAdmin'],
+  ['lynne.robbins', 'Trellis.CatalogManager'],
+  ['allan.deyoung', 'Trellis.GovernanceAdmin'],
+];
 
 /** A deterministic UUID (v5 layout over SHA-1) for a seeded object: same name, same id, every seed. */
 export function seededId(name: string): string {
@@ -314,11 +323,16 @@ function trellisApp(secret: string, adminConsented: boolean): AppRegistration {
     exposedScopes: ['access_as_user'],
     appRoles: adminConsented ? [...TRELLIS_GRAPH_APP_ROLES] : [],
     adminConsented,
-    redirectUris: [TRELLIS_REDIRECT_URI],
+    redirectUris: [TRELLIS_REDIRECT_URI, TRELLIS_ONBOARDING_REDIRECT_URI],
     preAuthorizedClientIds: [TEAMS_CLIENT_IDS.desktop, TEAMS_CLIENT_IDS.web],
     delegatedPermissions: adminConsented
       ? { 'https://graph.microsoft.com': [...TRELLIS_GRAPH_DELEGATED_SCOPES] }
       : {},
+    requiredResourceAccess: {
+      appRoles: [...TRELLIS_GRAPH_APP_ROLES],
+      delegatedPermissions: { 'https://graph.microsoft.com': [...TRELLIS_GRAPH_DELEGATED_SCOPES] },
+    },
+    appRoleAssignments: [],
   };
 }
 
@@ -368,7 +382,13 @@ export function seedContoso(): TenantState[] {
   ];
   contoso.directory.users = contosoUsers;
   contoso.directory.groups = contosoGroups(contosoUsers);
-  contoso.directory.apps = [trellisApp(secret, true), ...teamsClients()];
+  const trellisInContoso = trellisApp(secret, true);
+  trellisInContoso.appRoleAssignments = CONTOSO_TRELLIS_ROLE_ASSIGNMENTS.map(([nick, appRole]) => ({
+    principalId: seededId(`contoso:user:${nick}`),
+    appRole,
+  }));
+  contoso.directory.apps = [trellisInContoso, ...teamsClients()];
+  contoso.directory.globalAdministratorIds = [seededId('contoso:user:cameron.white')];
   seedGraph(contoso);
 
   const fabrikam = emptyTenant(FABRIKAM_TENANT_ID, 'Fabrikam', FABRIKAM_DOMAIN);
@@ -391,6 +411,7 @@ export function seedContoso(): TenantState[] {
     }),
   ];
   fabrikam.directory.apps = [trellisApp(secret, false), ...teamsClients()];
+  fabrikam.directory.globalAdministratorIds = [seededId('fabrikam:user:tom.harris')];
   // Graph's demo content (teams, files, plans) is Contoso's; Fabrikam starts with an empty Graph state.
 
   return [contoso, fabrikam];

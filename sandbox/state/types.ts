@@ -65,12 +65,24 @@ export interface AppRegistration {
   delegatedPermissions?: Record<string, string[]>;
   /** A public client (desktop, mobile, SPA): no secret, and it must not send one. */
   publicClient?: boolean;
+  /**
+   * What the app asks for (its manifest's requiredResourceAccess): an admin consent grants these
+   * Graph application permissions and delegated scopes in the tenant.
+   */
+  requiredResourceAccess?: { appRoles: string[]; delegatedPermissions: Record<string, string[]> };
+  /**
+   * Assignments of this app's own app roles (`Trellis.TenantAdmin` …) in this tenant, to users or
+   * groups (direct members): they reach the `roles` claim of user tokens for this app's API.
+   */
+  appRoleAssignments?: { principalId: string; appRole: string }[];
 }
 
 export interface DirectoryState {
   users: DirectoryUser[];
   groups: DirectoryGroup[];
   apps: AppRegistration[];
+  /** Members of the Global Administrator directory role: they may grant tenant-wide admin consent. */
+  globalAdministratorIds?: string[];
 }
 
 export interface TenantState {

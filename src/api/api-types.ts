@@ -24,6 +24,11 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Rate-limit cost class (default 'standard'): 'search' and 'write' routes count more. */
     cost?: 'standard' | 'write' | 'search';
+    /**
+     * Creating POSTs: honour `Idempotency-Key` (src/api/idempotency.ts). The first response to a
+     * key is stored and replayed for 24 h; the key with another body is refused.
+     */
+    idempotent?: boolean;
   }
   interface FastifyRequest {
     /** Set by the auth hook on /api/v1 routes whose access is not 'public'. */

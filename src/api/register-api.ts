@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiApp, ApiDeps, ApiRoutes } from './api-types.ts';
 import { installAuth } from './auth.ts';
+import { installIdempotency } from './idempotency.ts';
+import { registerOpenApi } from './openapi.ts';
+import { apiPlatformRoutes } from './platform-api.ts';
+import { installRateLimitTiers } from './rate-limit-tiers.ts';
+import { approvalRoutes, requestRoutes } from '../requests/index.ts';
+import { directoryRoutes } from '../graph/index.ts';
+import { registerTemplateSchemaDocument, templatesApiRoutes } from '../templates/index.ts';
 
 /**
  * Mounts REST API v1 under /api/v1. Every route must declare `config.access`; the auth hook
@@ -8,13 +15,20 @@ import { installAuth } from './auth.ts';
  */
 export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   // <api-platform: document and reference (OpenAPI, /api/docs)>
+  await registerOpenApi(app, deps);
   // <templates: public documents (/schemas/template.v1.json)>
+  await app.register(registerTemplateSchemaDocument);
   const routeSets: ApiRoutes[] = [
     // <api-platform: routes>
+    apiPlatformRoutes,
     // <templates: routes>
+    templatesApiRoutes,
     // <requests: routes>
+    requestRoutes,
+    approvalRoutes,
     // <webhooks: routes>
     // <graph: routes>
+    directoryRoutes,
   ];
   await app.register(
     async (api) => {
@@ -25,6 +39,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
       });
       installAuth(api, deps);
       // <api-platform: rate-limit tiers, idempotency hooks>
+      installRateLimitTiers(api, deps);
+      installIdempotency(api, deps);
       for (const routes of routeSets) await routes(api as unknown as ApiApp, deps);
     },
     { prefix: '/api/v1' },

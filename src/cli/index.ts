@@ -5,6 +5,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { keysRewrapCommand } from './commands/keys-rewrap.ts';
 import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { startCommand } from './commands/start.ts';
+import { templateCommand } from './commands/template.ts';
 import { tenantCommand } from './commands/tenant.ts';
 import { tokenCommand } from './commands/token.ts';
 import { versionCommand } from './commands/version.ts';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   keys.addCommand(keysRotateCommand());
   keys.addCommand(keysRewrapCommand());
   program.addCommand(keys);
+  program.addCommand(templateCommand());
   program.addCommand(tenantCommand());
   program.addCommand(tokenCommand());
   program.addCommand(versionCommand());

@@ -37,6 +37,13 @@ export interface Db {
   close(): Promise<void>;
   /** The raw app-role handle, for queries that are not tenant-scoped by design (none yet). */
   readonly app: Kysely<Database>;
+  /**
+   * Raw SQL as the app role, outside any tenant (the job queue's own tables): parameters as $1…,
+   * several statements allowed without parameters; rows of every statement are returned.
+   */
+  executeSql(text: string, values?: readonly unknown[]): Promise<{ rows: unknown[] }>;
+  /** Raw SQL as the schema owner (installing a library's schema during start-up). */
+  executeAsOwner(text: string): Promise<void>;
 }
 
 /** Opens PGlite or PostgreSQL. The app connection runs as `trellis_app`, which RLS binds. */
@@ -60,14 +67,28 @@ async function openPglite(dataDir: string): Promise<Db> {
   // One connection: the owner (the PGlite superuser) migrates; otherwise the session runs as the
   // app role, which row-level security binds, as soon as the schema (and so the role) exists.
   const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  const enterAppRole = async () => {
+  const enterAppRole = async (on: Kysely<Database> = kysely) => {
     const { rows } = await sql<{
       n: number;
-    }>`select count(*)::int as n from pg_roles where rolname = ${APP_ROLE}`.execute(kysely);
-    if (rows[0]?.n) await sql`set role ${sql.id(APP_ROLE)}`.execute(kysely);
+    }>`select count(*)::int as n from pg_roles where rolname = ${APP_ROLE}`.execute(on);
+    if (rows[0]?.n) await sql`set role ${sql.id(APP_ROLE)}`.execute(on);
   };
   await enterAppRole();
   return buildDb('pglite', kysely, {
+    executeSql: async (text, values = []) => {
+      const result = await kysely.executeQuery(CompiledQuery.raw(text, [...values]));
+      return { rows: result.rows as unknown[] };
+    },
+    // One connection: hold it so nothing else runs while the session is the owner.
+    executeAsOwner: (text) =>
+      kysely.connection().execute(async (conn) => {
+        await sql`reset role`.execute(conn);
+        try {
+          await conn.executeQuery(CompiledQuery.raw(text));
+        } finally {
+          await enterAppRole(conn);
+        }
+      }),
     migrate: async () => {
       await sql`reset role`.execute(kysely);
       const report = await migrate(kysely);
@@ -139,7 +160,29 @@ async function openPostgres(url: string, appUrl: string | undefined, poolMax: nu
           }),
     }),
   });
+  // Raw statements (the job queue's) run on pg directly: Kysely keeps one result per query, pg
+  // returns every statement's. Same role as the app: its own login, or the owner dropped to it.
+  const rawPool = new pg.Pool({
+    connectionString: appUrl ?? url,
+    max: Math.max(2, Math.ceil(poolMax / 2)),
+    connectionTimeoutMillis: 10_000,
+    ...(appUrl ? {} : { options: `-c role=${APP_ROLE}` }),
+  });
+  rawPool.on('error', () => {});
   return buildDb('postgres', app, {
+    executeSql: async (text, values = []) => {
+      const result = (await rawPool.query(text, [...values])) as pg.QueryResult | pg.QueryResult[];
+      return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows };
+    },
+    executeAsOwner: async (text) => {
+      const owner = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+      await owner.connect();
+      try {
+        await owner.query(text);
+      } finally {
+        await owner.end();
+      }
+    },
     migrate: async () => {
       const ownerPool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000 });
       const owner = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) });
@@ -149,18 +192,27 @@ async function openPostgres(url: string, appUrl: string | undefined, poolMax: nu
         await owner.destroy();
       }
     },
-    close: () => app.destroy(),
+    close: async () => {
+      await Promise.allSettled([app.destroy(), rawPool.end()]);
+    },
   });
 }
 
 function buildDb(
   kind: Db['kind'],
   app: Kysely<Database>,
-  ops: { migrate: () => Promise<MigrationReport>; close: () => Promise<void> },
+  ops: {
+    migrate: () => Promise<MigrationReport>;
+    close: () => Promise<void>;
+    executeSql: Db['executeSql'];
+    executeAsOwner: Db['executeAsOwner'];
+  },
 ): Db {
   return {
     kind,
     app,
+    executeSql: ops.executeSql,
+    executeAsOwner: ops.executeAsOwner,
     async withTenant(tenantId, fn) {
       if (!UUID.test(tenantId)) throw errors.tenantRequired();
       return app.transaction().execute(async (tx) => {

@@ -91,7 +91,10 @@ class PGliteConnection implements DatabaseConnection {
     if (compiled.parameters.length === 0) {
       const results = await this.#db.exec(compiled.sql);
       const last = results[results.length - 1];
-      return toResult<R>(last?.rows as R[] | undefined, last?.affectedRows);
+      // Rows of every statement, as pg returns them for a multi-statement text (a RETURNING in a
+      // BEGIN … COMMIT block must not be lost behind the COMMIT).
+      const rows = results.flatMap((r) => r.rows ?? []);
+      return toResult<R>(rows as R[], last?.affectedRows);
     }
     const result = await this.#db.query<R>(compiled.sql, [...compiled.parameters]);
     return toResult(result.rows, result.affectedRows);

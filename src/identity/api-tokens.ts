@@ -59,6 +59,13 @@ export interface ApiTokenService {
     },
   ): Promise<CreatedApiToken>;
   list(tenantId: string): Promise<ApiTokenInfo[]>;
+  /** Newest first, keyset-paginated after the given position (creation time and id of the last item). */
+  listPage(
+    tenantId: string,
+    page: { after?: { createdAt: string; tokenId: string } | undefined; limit: number },
+  ): Promise<ApiTokenInfo[]>;
+  /** @throws AppError(not_found) */
+  get(tenantId: string, tokenId: string): Promise<ApiTokenInfo>;
   /** Idempotent: revoking a revoked token changes nothing. @throws AppError(not_found) */
   revoke(tenantId: string, tokenId: string, actor: AuditActor, source?: AuditSource): Promise<ApiTokenInfo>;
   /**
@@ -166,6 +173,34 @@ export function createApiTokenService(deps: { db: Db; now?: () => number }): Api
       );
       const t = now();
       return rows.map((r) => info(r, t));
+    },
+
+    async listPage(tenantId, page) {
+      const rows = await db.withTenant(tenantId, (tx) => {
+        let q = tx.selectFrom('api_tokens').select(INFO_COLUMNS);
+        const after = page.after;
+        if (after) {
+          const at = new Date(after.createdAt);
+          q = q.where((eb) =>
+            eb.or([
+              eb('created_at', '<', at),
+              eb.and([eb('created_at', '=', at), eb('token_id', '<', after.tokenId)]),
+            ]),
+          );
+        }
+        return q.orderBy('created_at', 'desc').orderBy('token_id', 'desc').limit(page.limit).execute();
+      });
+      const t = now();
+      return rows.map((r) => info(r, t));
+    },
+
+    async get(tenantId, tokenId) {
+      if (!/^[0-9a-f-]{36}$/i.test(tokenId)) throw errors.notFound('API token');
+      const row = await db.withTenant(tenantId, (tx) =>
+        tx.selectFrom('api_tokens').select(INFO_COLUMNS).where('token_id', '=', tokenId).executeTakeFirst(),
+      );
+      if (!row) throw errors.notFound('API token');
+      return info(row, now());
     },
 
     async revoke(tenantId, tokenId, actor, source) {

@@ -34,3 +34,21 @@ export {
   DEFAULT_TOKEN_DAYS,
   MAX_TOKEN_DAYS,
 } from './api-tokens.ts';
+export { CONSENT_STATE_TTL_MS, type ConsentStates, createConsentStates } from './consent-state.ts';
+export { ENTRA_APP_ROLES, rolesFromAppRoles } from './entra-app-roles.ts';
+export {
+  createIdentityService,
+  type IdentityService,
+  ONBOARDING_CALLBACK_PATH,
+  type SignedInUser,
+} from './identity-service.ts';
+export {
+  createRoleAssignmentStore,
+  type GroupRoleMapping,
+  type ListPosition,
+  type RoleAssignment,
+  type RoleAssignmentStore,
+} from './role-assignments.ts';
+export { findByEntraTenant, type OnboardedTenant, onboardTenant } from './tenant-onboarding.ts';
+export { alternativeSlug, tenantSlugFor } from './tenant-slug.ts';
+export { createUserRecorder } from './user-records.ts';

@@ -2,8 +2,18 @@ import type { Cache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
 import type { EnvelopeCipher, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
-import { type ApiTokenService, createApiTokenService } from '../identity/index.ts';
+import { createDirectory, createGraphClient, type Directory, type GraphClient } from '../graph/index.ts';
+import {
+  type ApiTokenService,
+  createApiTokenService,
+  createIdentityService,
+  type IdentityService,
+} from '../identity/index.ts';
 import type { BlobStore } from '../storage/index.ts';
+import { createRequestService, type RequestService } from '../requests/index.ts';
+import { createTemplateService, type TemplateService } from '../templates/index.ts';
+import { createEventBus, type OutboxEventBus } from '../events/index.ts';
+import { createJobQueue, type JobQueue } from '../jobs/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 
 /** What the domain is built from: the adapters of src/runtime/services.ts plus configuration. */
@@ -26,12 +36,28 @@ export interface DomainDeps {
 export interface Domain {
   tokens: ApiTokenService;
   // <jobs-events-webhooks: fields>
+  /** Durable jobs in PostgreSQL (pg-boss). */
+  jobs: JobQueue;
+  /** Domain events through the transactional outbox. */
+  events: OutboxEventBus;
   // <graph: fields>
+  /** The one Microsoft Graph client (app-only, per Entra tenant). */
+  graph: GraphClient;
+  /** Directory reads over Graph, cached. */
+  directory: Directory;
   // <identity: fields>
+  /** Users from Entra: access tokens, tenants, roles, onboarding by admin consent. */
+  identity: IdentityService;
   // <templates: fields>
+  /** Template catalog: versions, assets, metadata fields, catalog, naming preview. */
+  templates: TemplateService;
   // <requests: fields>
-  /** Starts background work (job workers, event dispatch, schedules). */
-  start(): Promise<void>;
+  requests: RequestService;
+  /**
+   * Starts background work (job workers, event dispatch, schedules) and, in embedded mode, the demo
+   * tenant. `workers: false` (the CLI) enqueues without running jobs.
+   */
+  start(options?: { workers?: boolean }): Promise<void>;
   /** Stops background work; in-flight jobs finish or are left for another worker. */
   stop(): Promise<void>;
 }
@@ -41,20 +67,99 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
   const stoppers: (() => Promise<void>)[] = [];
   const tokens = createApiTokenService({ db: deps.db });
   // <jobs-events-webhooks: construction>
+  const jobs = createJobQueue({ db: deps.db, log: deps.log });
+  const events = createEventBus({ db: deps.db, jobs, log: deps.log });
   // <graph: construction>
+  const graph = createGraphClient({ config: deps.config, log: deps.log });
+  stoppers.push(() => graph.close());
+  const directory = createDirectory({ graph, cache: deps.cache, log: deps.log });
   // <identity: construction>
+  const identity = createIdentityService({
+    config: deps.config,
+    db: deps.db,
+    cache: deps.cache,
+    directory,
+    graph,
+    log: deps.log,
+  });
+  stoppers.push(() => identity.close());
   // <templates: construction>
+  const templates = createTemplateService({
+    db: deps.db,
+    blobs: deps.blobs,
+    events,
+    directory,
+    log: deps.log,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   // <requests: construction>
-  // <embedded: demo tenant onboarding and starter catalog>
+  const requests = createRequestService({
+    db: deps.db,
+    events,
+    templates,
+    directory,
+    log: deps.log,
+    now: deps.now ?? (() => new Date()),
+  });
+  // Reminders and expiry: one sweep every five minutes across the cluster (pg-boss schedules once).
+  jobs.define('requests.sweep', { retryLimit: 1, expireInSeconds: 600, concurrency: 1 }, async () => {
+    await requests.sweep();
+  });
+  starters.push(() => jobs.schedule('requests.sweep', '*/5 * * * *'));
+  /** In embedded mode the Contoso demo tenant is onboarded and given the starter catalog. */
+  async function embeddedDemo() {
+    // <embedded: demo tenant onboarding and starter catalog>
+    const demoEntraTenantId = deps.config.m365.mode === 'sandbox' ? deps.config.m365.tenantId : undefined;
+    if (demoEntraTenantId) {
+      await identity.onboard({
+        entraTenantId: demoEntraTenantId,
+        slug: 'contoso',
+        displayName: 'Contoso',
+        actor: { type: 'system', id: 'embedded-demo', name: 'Embedded demo' },
+      });
+    }
+    // <templates: seed the starter catalog for the demo tenant>
+    if (demoEntraTenantId) {
+      const demo = await deps.db.withPlatform((tx) =>
+        tx
+          .selectFrom('tenants')
+          .select('tenant_id')
+          .where('entra_tenant_id', '=', demoEntraTenantId)
+          .executeTakeFirst(),
+      );
+      // Idempotent: templates whose slug exists are left as the demo's users changed them.
+      if (demo) {
+        await templates.seedStarterCatalog(demo.tenant_id, {
+          type: 'system',
+          id: 'embedded-demo',
+          name: 'Embedded demo',
+        });
+      }
+    }
+  }
+
   return {
     tokens,
     // <jobs-events-webhooks: members>
+    jobs,
+    events,
     // <graph: members>
+    graph,
+    directory,
     // <identity: members>
+    identity,
     // <templates: members>
+    templates,
     // <requests: members>
-    async start() {
+    requests,
+    async start(options = {}) {
+      await jobs.start({ workers: options.workers ?? true });
+      stoppers.push(() => jobs.stop());
+      const workers = options.workers ?? true;
+      // The CLI enqueues only: no schedules, no demo seeding behind the server's back.
+      if (!workers) return;
       for (const start of starters) await start();
+      await embeddedDemo();
     },
     async stop() {
       for (const stop of stoppers.toReversed()) await stop();

@@ -23,19 +23,31 @@ export async function createTestTenant(
   trellis: TestTrellis,
   options: { slug?: string; entraTenantId?: string; scopes?: readonly ApiScope[] } = {},
 ): Promise<TestTenant> {
-  const tenantId = randomUUID();
-  const slug = options.slug ?? `t-${tenantId.slice(0, 8)}`;
-  await trellis.running.db.withPlatform((tx) =>
-    tx
-      .insertInto('tenants')
-      .values({
-        tenant_id: tenantId,
-        slug,
-        display_name: `Test ${slug}`,
-        entra_tenant_id: options.entraTenantId ?? null,
-      })
-      .execute(),
-  );
+  // A tenant onboarded already (the embedded demo tenant) is reused: entra_tenant_id is unique.
+  const existing = options.entraTenantId
+    ? await trellis.running.db.withPlatform((tx) =>
+        tx
+          .selectFrom('tenants')
+          .select(['tenant_id', 'slug'])
+          .where('entra_tenant_id', '=', (options.entraTenantId ?? '').toLowerCase())
+          .executeTakeFirst(),
+      )
+    : undefined;
+  const tenantId = existing?.tenant_id ?? randomUUID();
+  const slug = existing?.slug ?? options.slug ?? `t-${tenantId.slice(0, 8)}`;
+  if (!existing) {
+    await trellis.running.db.withPlatform((tx) =>
+      tx
+        .insertInto('tenants')
+        .values({
+          tenant_id: tenantId,
+          slug,
+          display_name: `Test ${slug}`,
+          entra_tenant_id: options.entraTenantId ?? null,
+        })
+        .execute(),
+    );
+  }
   const created = await trellis.running.domain.tokens.create(tenantId, {
     name: 'test',
     scopes: options.scopes ?? API_SCOPES,

@@ -76,6 +76,8 @@ export function userShape(user: DirectoryUser): MicrosoftGraph.User & Record<str
     usageLocation: user.usageLocation,
     userType: user.userType,
     createdDateTime: user.createdDateTime,
+    // The seed sets no company; Graph returns unset properties as null when selected.
+    companyName: null,
     mailNickname: user.userPrincipalName.split('@')[0] ?? null,
   } satisfies MicrosoftGraph.User;
 }
@@ -141,4 +143,52 @@ export function groupUsers(
 ): DirectoryUser[] {
   const ids = role === 'owners' ? group.ownerIds : group.memberIds;
   return ids.map((id) => findUser(tenant, id)).filter((u): u is DirectoryUser => u !== undefined);
+}
+
+/**
+ * The groups `objectId` (a user or a group) belongs to directly or through nested groups, each once,
+ * as `transitiveMemberOf` lists them.
+ */
+export function transitiveGroupsOf(tenant: TenantState, objectId: string): DirectoryGroup[] {
+  const found = new Map<string, DirectoryGroup>();
+  const pending = [objectId.toLowerCase()];
+  while (pending.length > 0) {
+    const member = pending.pop() as string;
+    for (const group of tenant.directory.groups) {
+      if (found.has(group.id) || !group.memberIds.some((id) => id.toLowerCase() === member)) continue;
+      found.set(group.id, group);
+      pending.push(group.id.toLowerCase());
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * The group's members directly or through nested groups, each once, as `transitiveMembers` lists
+ * them: users and the nested groups themselves (ids that no longer resolve are skipped).
+ */
+export function transitiveMembersOf(
+  tenant: TenantState,
+  group: DirectoryGroup,
+): { users: DirectoryUser[]; groups: DirectoryGroup[] } {
+  const users = new Map<string, DirectoryUser>();
+  const groups = new Map<string, DirectoryGroup>([[group.id, group]]);
+  const pending = [group];
+  while (pending.length > 0) {
+    const current = pending.pop() as DirectoryGroup;
+    for (const id of current.memberIds) {
+      const user = findUser(tenant, id);
+      if (user) {
+        users.set(user.id, user);
+        continue;
+      }
+      const nested = findGroup(tenant, id);
+      if (nested && !groups.has(nested.id)) {
+        groups.set(nested.id, nested);
+        pending.push(nested);
+      }
+    }
+  }
+  groups.delete(group.id);
+  return { users: [...users.values()], groups: [...groups.values()] };
 }

@@ -14,6 +14,7 @@ import { deleteGroup } from './groups/delete-group.ts';
 import { getGroup } from './groups/get-group.ts';
 import { listGroupMembers, listGroupOwners } from './groups/list-group-users.ts';
 import { listGroups } from './groups/list-groups.ts';
+import { listTransitiveMembers } from './groups/list-transitive-members.ts';
 import { removeGroupMember, removeGroupOwner } from './groups/remove-group-ref.ts';
 import { createBucket } from './planner/create-bucket.ts';
 import { createPlan } from './planner/create-plan.ts';
@@ -57,6 +58,7 @@ import { getManager } from './users/get-manager.ts';
 import { getMe } from './users/get-me.ts';
 import { getUser } from './users/get-user.ts';
 import { listMemberOf } from './users/list-member-of.ts';
+import { listTransitiveMemberOf } from './users/list-transitive-member-of.ts';
 import { listUsers } from './users/list-users.ts';
 
 /** Every Graph operation the sandbox serves. */
@@ -66,12 +68,14 @@ export const GRAPH_ROUTES: readonly GraphRoute[] = [
   getMe,
   getManager,
   listMemberOf,
+  listTransitiveMemberOf,
   listGroups,
   getGroup,
   createGroup,
   deleteGroup,
   listGroupOwners,
   listGroupMembers,
+  listTransitiveMembers,
   addGroupOwner,
   addGroupMember,
   removeGroupOwner,

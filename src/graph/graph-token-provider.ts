@@ -1,0 +1,110 @@
+import {
+  AuthError,
+  ClientAuthErrorCodes,
+  ConfidentialClientApplication,
+  ServerError,
+} from '@azure/msal-node';
+import type { M365Config } from '../config.ts';
+import type { createMsalNetworkClient } from '../identity/index.ts';
+import { GraphError } from './graph-error.ts';
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** App-only Graph access tokens, one MSAL confidential client per Entra tenant. */
+export interface GraphTokenProvider {
+  /** @throws GraphError (401 token refused, 0 authority unreachable or Microsoft 365 not configured). */
+  getToken(entraTenantId: string): Promise<string>;
+}
+
+function tokenFailure(tenant: string, cause: unknown): GraphError {
+  if (cause instanceof ServerError) {
+    // Entra answered (no consent AADSTS65001, bad secret 7000215 …): retrying will not help.
+    const status = cause.status && cause.status >= 500 ? cause.status : 401;
+    return new GraphError({
+      status,
+      code: cause.errorCode || 'invalid_client',
+      message: `no token for tenant ${tenant}: ${cause.errorMessage}`,
+      requestId: cause.correlationId || null,
+      cause,
+    });
+  }
+  if (cause instanceof AuthError) {
+    const network = cause.errorCode === ClientAuthErrorCodes.networkError;
+    return new GraphError({
+      status: network ? 0 : 401,
+      code: cause.errorCode || 'token_error',
+      message: `no token for tenant ${tenant}: ${cause.errorMessage || cause.message}`,
+      requestId: cause.correlationId || null,
+      cause,
+    });
+  }
+  return new GraphError({
+    status: 0,
+    code: 'TokenAcquisitionFailed',
+    message: `no token for tenant ${tenant}: ${(cause as Error).message}`,
+    cause,
+  });
+}
+
+/**
+ * Client-credentials tokens through MSAL (which caches them until shortly before expiry), over
+ * Trellis's network client so a private CA (the sandbox's) is trusted without turning checks off.
+ * The authority host is a known authority, so MSAL never runs instance discovery against the
+ * public cloud: the sandbox and sovereign clouds work offline with the same code.
+ */
+export function createGraphTokenProvider(options: {
+  m365: M365Config;
+  network: ReturnType<typeof createMsalNetworkClient>;
+}): GraphTokenProvider {
+  const { m365, network } = options;
+  const clients = new Map<string, ConfidentialClientApplication>();
+  const authorityHost = m365.authorityHost.replace(/\/+$/, '');
+
+  const clientFor = (tenant: string): ConfidentialClientApplication => {
+    let client = clients.get(tenant);
+    if (!client) {
+      if (!m365.clientId || !m365.clientSecret) {
+        throw new GraphError({
+          status: 0,
+          code: 'NotConfigured',
+          message: 'Microsoft 365 is not configured (M365_TENANT_ID, M365_CLIENT_ID, M365_CLIENT_SECRET)',
+        });
+      }
+      client = new ConfidentialClientApplication({
+        auth: {
+          clientId: m365.clientId,
+          clientSecret: m365.clientSecret,
+          authority: `${authorityHost}/${tenant}`,
+          knownAuthorities: [new URL(authorityHost).host],
+        },
+        system: { networkClient: network },
+      });
+      clients.set(tenant, client);
+    }
+    return client;
+  };
+
+  return {
+    async getToken(entraTenantId) {
+      const tenant = entraTenantId.toLowerCase();
+      if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(tenant)) {
+        throw new GraphError({
+          status: 400,
+          code: 'InvalidTenant',
+          message: 'the Entra tenant id is not a GUID',
+        });
+      }
+      const client = clientFor(tenant);
+      let result;
+      try {
+        result = await client.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
+      } catch (cause) {
+        throw tokenFailure(tenant, cause);
+      }
+      if (!result?.accessToken) {
+        throw new GraphError({ status: 401, code: 'NoToken', message: `no token for tenant ${tenant}` });
+      }
+      return result.accessToken;
+    },
+  };
+}

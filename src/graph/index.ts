@@ -1,0 +1,30 @@
+export type { Directory, DirectoryGroupRef, DirectoryUser, TenantDirectory } from './directory-types.ts';
+export {
+  createDirectory,
+  DEFAULT_DIRECTORY_TTLS,
+  DIRECTORY_USER_SELECT,
+  type DirectoryTtls,
+  isUserKey,
+  toDirectoryUser,
+} from './directory.ts';
+export {
+  createGraphClient,
+  type GraphClient,
+  type GraphClientOptions,
+  type GraphMethod,
+  type GraphRequestOptions,
+  type GraphResponse,
+  type TenantGraph,
+} from './graph-client.ts';
+export { GraphError, type GraphErrorInit, isGraphError } from './graph-error.ts';
+export {
+  EVENTUAL_CONSISTENCY,
+  type GraphQuery,
+  graphPath,
+  odataString,
+  searchPhrase,
+  toQueryString,
+} from './graph-query.ts';
+export { DEFAULT_RETRY_POLICY, type GraphRetryPolicy } from './graph-retry.ts';
+export type { GraphTokenProvider } from './graph-token-provider.ts';
+export { directoryRoutes } from './routes/directory-routes.ts';

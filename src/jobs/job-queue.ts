@@ -1,0 +1,166 @@
+import { CompiledQuery } from 'kysely';
+import { type Db as IDatabase, PgBoss } from 'pg-boss';
+import type { Db, Tx } from '../db/index.ts';
+import type { Logger } from '../telemetry/index.ts';
+import { installJobSchema, JOB_SCHEMA } from './install-job-schema.ts';
+
+/** Retry and lifetime policy of one queue. */
+export interface QueuePolicy {
+  /** Attempts after the first (default 5). */
+  retryLimit?: number;
+  /** Seconds before the first retry; doubled each time with jitter when `retryBackoff` (default). */
+  retryDelaySeconds?: number;
+  retryBackoff?: boolean;
+  /** Upper bound of the backoff delay. */
+  retryDelayMaxSeconds?: number;
+  /** A run taking longer is considered dead and retried (default 15 min). */
+  expireInSeconds?: number;
+  /** Jobs run at once in this process (default 2). */
+  concurrency?: number;
+}
+
+export interface JobRun<T> {
+  id: string;
+  data: T;
+  retryCount: number;
+}
+
+export interface SendOptions {
+  /** Enqueue inside the caller's transaction: the job exists if and only if it commits. */
+  tx?: Tx;
+  /** At most one queued job per key. */
+  singletonKey?: string;
+  startAfter?: Date | number;
+}
+
+/**
+ * Durable jobs in PostgreSQL (pg-boss), on PGlite as on PostgreSQL: retried with backoff, picked up
+ * again when a worker dies, never kept in memory only.
+ */
+export interface JobQueue {
+  /** Declares a queue and its handler; workers poll once `start()` ran. */
+  define<T extends object>(
+    name: string,
+    policy: QueuePolicy,
+    handler: (job: JobRun<T>) => Promise<void>,
+  ): void;
+  send<T extends object>(name: string, data: T, options?: SendOptions): Promise<string | null>;
+  /** Runs `name` on a cron schedule (one instance across processes fires it). */
+  schedule(name: string, cron: string, data?: object): Promise<void>;
+  /** Connects; with `workers: false` (the CLI) jobs are enqueued but not run here. */
+  start(options?: { workers?: boolean }): Promise<void>;
+  /** Stops polling and waits for running jobs (up to `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+interface Definition {
+  policy: QueuePolicy;
+  handler: (job: JobRun<object>) => Promise<void>;
+}
+
+/** pg-boss reaches the database only through these, so on PGlite it shares our serialised connection. */
+function databaseOf(db: Db): IDatabase {
+  return { executeSql: (text, values) => db.executeSql(text, values) };
+}
+
+function transactionOf(tx: Tx): IDatabase {
+  return {
+    executeSql: async (text, values) => {
+      const result = await tx.executeQuery(CompiledQuery.raw(text, [...(values ?? [])]));
+      return { rows: result.rows as unknown[] };
+    },
+  };
+}
+
+export function createJobQueue(deps: { db: Db; log: Logger; pollingIntervalSeconds?: number }): JobQueue {
+  const { db, log } = deps;
+  const definitions = new Map<string, Definition>();
+  const schedules: { name: string; cron: string; data: object | undefined }[] = [];
+  let boss: PgBoss | undefined;
+  let workers = true;
+
+  const queueOptions = (policy: QueuePolicy) => ({
+    retryLimit: policy.retryLimit ?? 5,
+    retryDelay: policy.retryDelaySeconds ?? 5,
+    retryBackoff: policy.retryBackoff ?? true,
+    ...(policy.retryDelayMaxSeconds ? { retryDelayMax: policy.retryDelayMaxSeconds } : {}),
+    expireInSeconds: policy.expireInSeconds ?? 900,
+  });
+
+  function started(): PgBoss {
+    if (!boss) throw new Error('The job queue is not started');
+    return boss;
+  }
+
+  return {
+    define(name, policy, handler) {
+      if (definitions.has(name)) throw new Error(`Queue ${name} is defined twice`);
+      definitions.set(name, { policy, handler: handler as Definition['handler'] });
+    },
+
+    async send(name, data, options = {}) {
+      const queue = started();
+      return queue.send(name, data, {
+        ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+        ...(options.startAfter !== undefined
+          ? {
+              startAfter:
+                options.startAfter instanceof Date ? options.startAfter : new Date(options.startAfter),
+            }
+          : {}),
+        ...(options.tx ? { db: transactionOf(options.tx) } : {}),
+      });
+    },
+
+    async schedule(name, cron, data) {
+      schedules.push({ name, cron, data });
+      if (boss && workers) await boss.schedule(name, cron, data ?? {});
+    },
+
+    async start(options = {}) {
+      workers = options.workers ?? true;
+      const { installed } = await installJobSchema(db);
+      if (installed) log.info({ schema: JOB_SCHEMA }, 'job queue schema installed');
+      boss = new PgBoss({
+        db: databaseOf(db),
+        schema: JOB_SCHEMA,
+        migrate: false,
+        createSchema: false,
+        // Maintenance and cron run where workers run; the CLI only enqueues.
+        supervise: workers,
+        schedule: workers,
+        ...(db.kind === 'pglite' ? { backend: 'pglite' as const } : {}),
+      });
+      boss.on('error', (error: unknown) => log.warn({ err: error }, 'job queue error'));
+      await boss.start();
+      for (const [name, definition] of definitions) {
+        if (!workers) {
+          if (!(await boss.getQueue(name))) await boss.createQueue(name, queueOptions(definition.policy));
+          continue;
+        }
+        const existing = await boss.getQueue(name);
+        if (existing) await boss.updateQueue(name, queueOptions(definition.policy));
+        else await boss.createQueue(name, queueOptions(definition.policy));
+        await boss.work<object>(
+          name,
+          {
+            pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 0.5,
+            localConcurrency: definition.policy.concurrency ?? 2,
+          },
+          async (jobs) => {
+            for (const job of jobs) {
+              await definition.handler({ id: job.id, data: job.data, retryCount: job.retryCount });
+            }
+          },
+        );
+      }
+      if (workers) for (const { name, cron, data } of schedules) await boss.schedule(name, cron, data ?? {});
+    },
+
+    async stop(graceMs = 10_000) {
+      const running = boss;
+      boss = undefined;
+      if (running) await running.stop({ graceful: true, timeout: graceMs });
+    },
+  };
+}
