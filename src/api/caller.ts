@@ -16,9 +16,13 @@ export type Role = (typeof ROLES)[number];
 export type ApiScope = ApiTokenScope;
 export const API_SCOPES: readonly ApiScope[] = API_TOKEN_SCOPES;
 
-/** What each role may do. Row-level narrowing (a requester sees only their own requests) is the domain's job. */
+/**
+ * What each role may do. Row-level narrowing (a requester sees only their own requests) is the
+ * domain's job. Every user may call the approval routes: the right to decide a stage comes from
+ * being named by it (a manager, a group member, a rule's result), checked per request.
+ */
 export const ROLE_SCOPES: Readonly<Record<Role, readonly ApiScope[]>> = {
-  requester: ['catalog:read', 'requests:read', 'requests:write'],
+  requester: ['catalog:read', 'requests:read', 'requests:write', 'approvals:write'],
   approver: ['catalog:read', 'requests:read', 'requests:write', 'approvals:write'],
   catalog_manager: ['catalog:read', 'requests:read', 'templates:write'],
   governance_admin: ['catalog:read', 'requests:read', 'approvals:write', 'audit:read'],

@@ -17,6 +17,11 @@ export interface QueuePolicy {
   expireInSeconds?: number;
   /** Jobs run at once in this process (default 2). */
   concurrency?: number;
+  /**
+   * pg-boss queue policy: `short` keeps at most one queued job per singleton key, `singleton` at
+   * most one active, `stately` one of each; `standard` (default) does not dedupe.
+   */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
 }
 
 export interface JobRun<T> {
@@ -28,7 +33,7 @@ export interface JobRun<T> {
 export interface SendOptions {
   /** Enqueue inside the caller's transaction: the job exists if and only if it commits. */
   tx?: Tx;
-  /** At most one queued job per key. */
+  /** Deduplication key, per the queue's policy (`short`: one queued job per key). */
   singletonKey?: string;
   startAfter?: Date | number;
 }
@@ -80,6 +85,7 @@ export function createJobQueue(deps: { db: Db; log: Logger; pollingIntervalSecon
   let workers = true;
 
   const queueOptions = (policy: QueuePolicy) => ({
+    policy: policy.policy ?? 'standard',
     retryLimit: policy.retryLimit ?? 5,
     retryDelay: policy.retryDelaySeconds ?? 5,
     retryBackoff: policy.retryBackoff ?? true,
@@ -139,8 +145,11 @@ export function createJobQueue(deps: { db: Db; log: Logger; pollingIntervalSecon
           continue;
         }
         const existing = await boss.getQueue(name);
-        if (existing) await boss.updateQueue(name, queueOptions(definition.policy));
-        else await boss.createQueue(name, queueOptions(definition.policy));
+        if (existing) {
+          // The policy is fixed at creation; retry settings follow the code.
+          const { policy: _policy, ...update } = queueOptions(definition.policy);
+          await boss.updateQueue(name, update);
+        } else await boss.createQueue(name, queueOptions(definition.policy));
         await boss.work<object>(
           name,
           {
