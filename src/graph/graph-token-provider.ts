@@ -5,7 +5,7 @@ import {
   ServerError,
 } from '@azure/msal-node';
 import type { M365Config } from '../config.ts';
-import type { createMsalNetworkClient } from '../identity/index.ts';
+import type { MsalNetworkClient } from '../identity/index.ts';
 import { GraphError } from './graph-error.ts';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -54,7 +54,7 @@ function tokenFailure(tenant: string, cause: unknown): GraphError {
  */
 export function createGraphTokenProvider(options: {
   m365: M365Config;
-  network: ReturnType<typeof createMsalNetworkClient>;
+  network: MsalNetworkClient;
 }): GraphTokenProvider {
   const { m365, network } = options;
   const clients = new Map<string, ConfidentialClientApplication>();

@@ -13,7 +13,7 @@ export {
   type EntraTokenValidator,
   type EntraTokenValidatorOptions,
 } from './entra-token-validator.ts';
-export { createMsalNetworkClient } from './msal-network-client.ts';
+export { createMsalNetworkClient, type MsalNetworkClient } from './msal-network-client.ts';
 export { createKeySource, type KeySource, type KeySourceOptions } from './jwks.ts';
 export type { TokenRule } from './token-errors.ts';
 export {
