@@ -60,7 +60,20 @@ export interface Config {
   };
   /** Microsoft 365: a real tenant, or the local sandbox started alongside Trellis. */
   readonly m365: M365Config;
+  readonly webhooks: WebhookConfig;
   readonly logLevel: LogLevel;
+}
+
+/** Outbound webhook deliveries. */
+export interface WebhookConfig {
+  /** Seconds to wait before each retry; its length is the number of retries after the first attempt. */
+  readonly retrySchedule: readonly number[];
+  /** Allow receivers on loopback, private, link-local, ULA and CGNAT addresses (tests, on-premises). */
+  readonly allowPrivateNetworks: boolean;
+  /** Extra CA (PEM file) trusted for receivers, besides the system store. */
+  readonly caFile: string | undefined;
+  /** A subscription whose deliveries fail this many times in a row (after all retries) is disabled. */
+  readonly disableAfterFailures: number;
 }
 
 export interface M365Config {
@@ -340,6 +353,30 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     example: '9444',
   },
   {
+    name: 'WEBHOOK_RETRY_SCHEDULE',
+    doc: 'Seconds between webhook delivery attempts, comma-separated: one retry per entry after the first attempt (with up to 10% jitter). The default spans about three days.',
+    default: '30,120,600,3600,10800,21600,43200,86400,86400',
+    example: '10,60,300',
+  },
+  {
+    name: 'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+    doc: 'true lets webhooks reach loopback, private (RFC 1918), link-local, unique-local and CGNAT addresses. The address is checked when connecting, after DNS resolution.',
+    default: 'false',
+    example: 'true',
+  },
+  {
+    name: 'WEBHOOK_CA_FILE',
+    doc: 'A PEM CA trusted, in addition to the system store, for webhook receivers with a private CA. Certificate checks are never turned off.',
+    default: '(none)',
+    example: '/etc/trellis/receivers-ca.pem',
+  },
+  {
+    name: 'WEBHOOK_DISABLE_AFTER_FAILURES',
+    doc: 'A webhook subscription is disabled (and the change audited) after this many consecutive deliveries failed all their attempts.',
+    default: '10',
+    example: '5',
+  },
+  {
     name: 'LOG_LEVEL',
     doc: 'fatal, error, warn, info, debug, trace or silent.',
     default: 'info',
@@ -586,6 +623,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     },
     azure,
     m365: loadM365(r, cwd),
+    webhooks: loadWebhooks(r, cwd),
     logLevel: r.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -624,6 +662,35 @@ function loadM365(r: Reader, cwd: string): M365Config {
       'https://login.botframework.com/v1/.well-known/openidconfiguration',
     caFile: caFile ? path.resolve(cwd, caFile) : undefined,
     sandboxPort: r.int('SANDBOX_PORT', 8444, 0, 65535),
+  };
+}
+
+function loadWebhooks(r: Reader, cwd: string): WebhookConfig {
+  const schedule = r.list('WEBHOOK_RETRY_SCHEDULE') ?? [
+    '30',
+    '120',
+    '600',
+    '3600',
+    '10800',
+    '21600',
+    '43200',
+    '86400',
+    '86400',
+  ];
+  const retrySchedule = schedule.map((entry) => {
+    if (!/^\d+$/.test(entry) || Number(entry) < 1 || Number(entry) > 7 * 86_400) {
+      throw errors.config('WEBHOOK_RETRY_SCHEDULE', `"${entry}" is not a number of seconds from 1 to 604800`);
+    }
+    return Number(entry);
+  });
+  if (retrySchedule.length > 30) throw errors.config('WEBHOOK_RETRY_SCHEDULE', 'allows at most 30 retries');
+  const caFile = r.raw('WEBHOOK_CA_FILE');
+  return {
+    retrySchedule,
+    allowPrivateNetworks:
+      r.oneOf('WEBHOOK_ALLOW_PRIVATE_NETWORKS', ['true', 'false'] as const, 'false') === 'true',
+    caFile: caFile ? path.resolve(cwd, caFile) : undefined,
+    disableAfterFailures: r.int('WEBHOOK_DISABLE_AFTER_FAILURES', 10, 1, 1000),
   };
 }
 

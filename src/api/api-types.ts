@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import type { Cache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
-import type { SecretStore } from '../crypto/index.ts';
+import type { EnvelopeCipher, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Domain } from '../runtime/domain.ts';
 import type { BlobStore } from '../storage/index.ts';
@@ -44,6 +44,7 @@ export interface ApiDeps {
   cache: Cache;
   blobs: BlobStore;
   secrets: SecretStore;
+  cipher: EnvelopeCipher;
   domain: Domain;
 }
 

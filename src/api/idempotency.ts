@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
+import type { Envelope, EnvelopeCipher } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
 import type { Logger } from '../telemetry/index.ts';
@@ -62,9 +63,22 @@ function reused(): AppError {
  */
 export function installIdempotency(
   api: FastifyInstance,
-  deps: { db: Db; log: Logger; now?: () => number },
+  deps: { db: Db; log: Logger; cipher: EnvelopeCipher; now?: () => number },
 ): void {
-  const { db, log } = deps;
+  const { db, log, cipher } = deps;
+  // Stored answers can hold secrets shown once (a new API token, a webhook signing secret): they
+  // are kept envelope-encrypted, bound to the tenant and the key.
+  const context = (tenantId: string, keyHash: string) => ({
+    tenantId,
+    recordType: 'idempotency',
+    recordId: keyHash,
+  });
+  const seal = async (tenantId: string, keyHash: string, body: string) =>
+    JSON.stringify(await cipher.encrypt(context(tenantId, keyHash), body));
+  const open = async (tenantId: string, keyHash: string, stored: string | null) =>
+    stored
+      ? (await cipher.decrypt(context(tenantId, keyHash), JSON.parse(stored) as Envelope)).toString('utf8')
+      : '';
   const now = deps.now ?? Date.now;
   let lastPrune = 0;
 
@@ -158,7 +172,7 @@ export function installIdempotency(
         return reply
           .code(existing.response_status)
           .header(IDEMPOTENT_REPLAYED, 'true')
-          .send(existing.response_body ?? '');
+          .send(await open(tenantId, keyHash, existing.response_body));
       }
       if (now() >= deadline) {
         throw errors.conflict('A request with this Idempotency-Key is still being processed; retry later');
@@ -187,7 +201,11 @@ export function installIdempotency(
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    const body = payload === null || payload === undefined ? '' : payload.toString();
+    const body = await seal(
+      claim.tenantId,
+      claim.keyHash,
+      payload === null || payload === undefined ? '' : payload.toString(),
+    );
     await db.withTenant(claim.tenantId, (tx) =>
       tx
         .updateTable('idempotency_keys')

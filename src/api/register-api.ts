@@ -7,6 +7,7 @@ import { apiPlatformRoutes } from './platform-api.ts';
 import { installRateLimitTiers } from './rate-limit-tiers.ts';
 import { approvalRoutes, requestRoutes } from '../requests/index.ts';
 import { directoryRoutes } from '../graph/index.ts';
+import { webhookRoutes } from '../webhooks/index.ts';
 import { registerTemplateSchemaDocument, templatesApiRoutes } from '../templates/index.ts';
 
 /**
@@ -27,6 +28,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     requestRoutes,
     approvalRoutes,
     // <webhooks: routes>
+    webhookRoutes,
     // <graph: routes>
     directoryRoutes,
   ];

@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'provisioning.completed_with_drift',
   'provisioning.failed',
   'template.published',
+  /** Sent to one webhook on demand (`POST /webhooks/{id}/ping`), never fanned out. */
+  'webhook.ping',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -25,7 +25,9 @@ export function createEventBus(deps: { db: Db; jobs: JobQueue; log: Logger }): O
 
   deps.jobs.define<{ tenantId: string; eventId: string }>(
     DISPATCH_QUEUE,
-    { retryLimit: 10, retryDelaySeconds: 2, retryDelayMaxSeconds: 600, concurrency: 4 },
+    // One dispatch at a time per subject (singleton key), so a subject's events arrive in order
+    // unless one of them is being retried.
+    { retryLimit: 10, retryDelaySeconds: 2, retryDelayMaxSeconds: 600, concurrency: 4, policy: 'singleton' },
     async ({ data }) => {
       const row = await deps.db.withTenant(data.tenantId, (tx) =>
         tx.selectFrom('domain_events').selectAll().where('event_id', '=', data.eventId).executeTakeFirst(),
@@ -86,7 +88,11 @@ export function createEventBus(deps: { db: Db; jobs: JobQueue; log: Logger }): O
         })
         .returning('occurred_at')
         .executeTakeFirstOrThrow();
-      await deps.jobs.send(DISPATCH_QUEUE, { tenantId, eventId }, { tx });
+      await deps.jobs.send(
+        DISPATCH_QUEUE,
+        { tenantId, eventId },
+        { tx, singletonKey: `${tenantId}/${input.subject.type}/${input.subject.id}` },
+      );
       return {
         eventId,
         tenantId,

@@ -24,10 +24,14 @@ export interface QueuePolicy {
   policy?: 'standard' | 'short' | 'singleton' | 'stately';
 }
 
+/** One run of a job, as its handler sees it. */
 export interface JobRun<T> {
   id: string;
   data: T;
+  /** 0 on the first attempt. */
   retryCount: number;
+  /** Aborted when the run expires or the queue stops: long handlers should stop on it. */
+  signal: AbortSignal;
 }
 
 export interface SendOptions {
@@ -77,7 +81,16 @@ function transactionOf(tx: Tx): IDatabase {
   };
 }
 
-export function createJobQueue(deps: { db: Db; log: Logger; pollingIntervalSeconds?: number }): JobQueue {
+export interface JobQueueDeps {
+  db: Db;
+  log: Logger;
+  /** How often idle workers look for jobs (default 0.5 s). */
+  pollingIntervalSeconds?: number;
+  /** How often expired runs (dead workers) are detected and retried (default 60 s). */
+  monitorIntervalSeconds?: number;
+}
+
+export function createJobQueue(deps: JobQueueDeps): JobQueue {
   const { db, log } = deps;
   const definitions = new Map<string, Definition>();
   const schedules: { name: string; cron: string; data: object | undefined }[] = [];
@@ -135,6 +148,12 @@ export function createJobQueue(deps: { db: Db; log: Logger; pollingIntervalSecon
         // Maintenance and cron run where workers run; the CLI only enqueues.
         supervise: workers,
         schedule: workers,
+        ...(deps.monitorIntervalSeconds
+          ? {
+              monitorIntervalSeconds: deps.monitorIntervalSeconds,
+              superviseIntervalSeconds: deps.monitorIntervalSeconds,
+            }
+          : {}),
         ...(db.kind === 'pglite' ? { backend: 'pglite' as const } : {}),
       });
       boss.on('error', (error: unknown) => log.warn({ err: error }, 'job queue error'));
@@ -158,7 +177,12 @@ export function createJobQueue(deps: { db: Db; log: Logger; pollingIntervalSecon
           },
           async (jobs) => {
             for (const job of jobs) {
-              await definition.handler({ id: job.id, data: job.data, retryCount: job.retryCount });
+              await definition.handler({
+                id: job.id,
+                data: job.data,
+                retryCount: job.retryCount,
+                signal: job.signal,
+              });
             }
           },
         );

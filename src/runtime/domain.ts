@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Cache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
 import type { EnvelopeCipher, SecretStore } from '../crypto/index.ts';
@@ -14,6 +15,7 @@ import { createRequestService, type RequestService } from '../requests/index.ts'
 import { createTemplateService, type TemplateService } from '../templates/index.ts';
 import { createEventBus, type OutboxEventBus } from '../events/index.ts';
 import { createJobQueue, type JobQueue } from '../jobs/index.ts';
+import { createWebhookSender, createWebhookService, type WebhookService } from '../webhooks/index.ts';
 import type { Logger } from '../telemetry/index.ts';
 
 /** What the domain is built from: the adapters of src/runtime/services.ts plus configuration. */
@@ -40,6 +42,8 @@ export interface Domain {
   jobs: JobQueue;
   /** Domain events through the transactional outbox. */
   events: OutboxEventBus;
+  /** Webhook subscriptions and signed, retried deliveries. */
+  webhooks: WebhookService;
   // <graph: fields>
   /** The one Microsoft Graph client (app-only, per Entra tenant). */
   graph: GraphClient;
@@ -69,6 +73,23 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
   // <jobs-events-webhooks: construction>
   const jobs = createJobQueue({ db: deps.db, log: deps.log });
   const events = createEventBus({ db: deps.db, jobs, log: deps.log });
+  const webhookSender = createWebhookSender({
+    allowPrivateNetworks: deps.config.webhooks.allowPrivateNetworks,
+    caPem: deps.config.webhooks.caFile ? await readFile(deps.config.webhooks.caFile, 'utf8') : undefined,
+  });
+  stoppers.push(() => webhookSender.close());
+  const webhooks = createWebhookService({
+    db: deps.db,
+    jobs,
+    secrets: deps.secrets,
+    sender: webhookSender,
+    config: deps.config.webhooks,
+    log: deps.log,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  events.subscribeDurable('webhooks', async (event) => {
+    await webhooks.fanOut(event);
+  });
   // <graph: construction>
   const graph = createGraphClient({ config: deps.config, log: deps.log });
   stoppers.push(() => graph.close());
@@ -143,6 +164,7 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     // <jobs-events-webhooks: members>
     jobs,
     events,
+    webhooks,
     // <graph: members>
     graph,
     directory,

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerFactory, LogController
 import { Redis } from 'ioredis';
 import type { Cache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
-import type { KeyProvider, SecretStore } from '../crypto/index.ts';
+import type { EnvelopeCipher, KeyProvider, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { registerApi } from '../api/register-api.ts';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
@@ -27,6 +27,7 @@ export interface AppDeps {
   blobs: BlobStore;
   keys: KeyProvider;
   secrets?: SecretStore;
+  cipher?: EnvelopeCipher;
   /** The domain services; without them only health and the home page are served (edge tests). */
   domain?: Domain;
   /** True once SIGTERM/SIGINT arrived: readiness fails at once. */
@@ -159,9 +160,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   await app.register(healthRoutes, { readiness });
   await app.register(homePage);
-  if (deps.domain && deps.secrets) {
-    const { config: c, log, db, cache, blobs, secrets, domain } = deps;
-    await registerApi(app, { config: c, log, db, cache, blobs, secrets, domain });
+  if (deps.domain && deps.secrets && deps.cipher) {
+    const { config: c, log, db, cache, blobs, secrets, cipher, domain } = deps;
+    await registerApi(app, { config: c, log, db, cache, blobs, secrets, cipher, domain });
   }
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>

@@ -29,9 +29,14 @@ export function jobsContract(open: () => Promise<{ db: Db; close: () => Promise<
     id: string;
     data: { n: number; marker?: string };
     retryCount: number;
+    signal?: AbortSignal;
     by: string;
   }[] = [];
   let failuresLeft = 2;
+  let unhang!: () => void;
+  const hung = new Promise<void>((resolve) => {
+    unhang = resolve;
+  });
 
   const define = (q: JobQueue, by: string) => {
     q.define<{ n: number }>('contract.plain', { retryLimit: 0, concurrency: 4 }, async (job) => {
@@ -40,6 +45,15 @@ export function jobsContract(open: () => Promise<{ db: Db; close: () => Promise<
     q.define<{ n: number }>('contract.short', { policy: 'short' }, async (job) => {
       ran.push({ queue: 'short', ...job, by });
     });
+    q.define<{ n: number }>(
+      'contract.hang',
+      { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 2 },
+      async (job) => {
+        ran.push({ queue: 'hang', ...job, by });
+        // The first run never finishes, as if its worker hung or died; expiry hands the job on.
+        if (job.retryCount === 0) await hung;
+      },
+    );
     q.define<{ n: number }>(
       'contract.flaky',
       { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: false },
@@ -60,16 +74,17 @@ export function jobsContract(open: () => Promise<{ db: Db; close: () => Promise<
         .execute(),
     );
     const log = createLogger('silent');
-    queue = createJobQueue({ db, log });
+    queue = createJobQueue({ db, log, monitorIntervalSeconds: 1 });
     define(queue, 'first');
     await queue.start();
     if (shared) {
-      second = createJobQueue({ db, log });
+      second = createJobQueue({ db, log, monitorIntervalSeconds: 1 });
       define(second, 'second');
       await second.start();
     }
   });
   after(async () => {
+    unhang();
     await queue.stop(2000);
     await second?.stop(2000);
     await close();
@@ -107,6 +122,82 @@ export function jobsContract(open: () => Promise<{ db: Db; close: () => Promise<
       [0, 1, 2],
     );
     assert.equal(new Set(attempts.map((r) => r.id)).size, 1, 'the same job, retried');
+  });
+
+  test('a failing job backs off exponentially between attempts', async () => {
+    const log = createLogger('silent');
+    const timed = createJobQueue({ db, log });
+    const at: number[] = [];
+    timed.define(
+      'contract.backoff',
+      { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: true },
+      async () => {
+        at.push(Date.now());
+        throw new Error('always');
+      },
+    );
+    await timed.start();
+    try {
+      await timed.send('contract.backoff', { n: 0 });
+      await until(() => at.length >= 3, 20_000, 'three attempts');
+      const [a = 0, b = 0, c = 0] = at;
+      assert.ok(b - a >= 900, `first retry waited ${b - a} ms`);
+      assert.ok(c - b >= b - a - 500, `second retry waited ${c - b} ms, first ${b - a} ms`);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(at.length, 3, 'no attempt beyond the retry limit');
+    } finally {
+      await timed.stop(1000);
+    }
+  });
+
+  test('a job whose worker stopped mid-run is picked up again by another worker', async () => {
+    const log = createLogger('silent');
+    const runs: { retryCount: number; by: string }[] = [];
+    let finished = 0;
+    const make = (by: string) => {
+      const q = createJobQueue({ db, log });
+      q.define('contract.slow', { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: false }, async (job) => {
+        runs.push({ retryCount: job.retryCount, by });
+        if (by === 'doomed') {
+          await new Promise((r) => {
+            const timer = setTimeout(r, 10_000);
+            job.signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              r(undefined);
+            });
+          });
+          return;
+        }
+        finished++;
+      });
+      return q;
+    };
+    const doomed = make('doomed');
+    await doomed.start();
+    await doomed.send('contract.slow', { n: 0 });
+    await until(() => runs.length === 1, 15_000, 'the first run started');
+    await doomed.stop(1000);
+    const survivor = make('survivor');
+    await survivor.start();
+    try {
+      await until(() => finished === 1, 15_000, 'the survivor ran the job');
+      assert.deepEqual(
+        runs.map((r) => r.by),
+        ['doomed', 'survivor'],
+      );
+      assert.equal(runs[1]?.retryCount, 1);
+    } finally {
+      await survivor.stop(1000);
+    }
+  });
+
+  test('a run that never finishes expires and is retried', async () => {
+    await queue.send('contract.hang', { n: 9 });
+    await until(
+      () => ran.some((r) => r.queue === 'hang' && r.retryCount === 1),
+      20_000,
+      'the expired run was retried',
+    );
   });
 
   test('a singleton key keeps one queued job per key', async () => {

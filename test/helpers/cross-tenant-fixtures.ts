@@ -149,13 +149,29 @@ const seedRequestObjects: CapabilitySeeder = async (_trellis, b) => {
 /** The directory is the caller's own Entra tenant: a user id names nobody of B's. */
 const seedDirectoryObjects: CapabilitySeeder = async () => ({ params: { userId: randomUUID() } });
 
+/** Webhooks: a subscription (its secret is a secret) and a delivery (a ping). */
+const seedWebhookObjects: CapabilitySeeder = async (_trellis, b) => {
+  const url = `https://hooks.example.com/b-secret-${randomUUID().slice(0, 8)}`;
+  const description = 'B secret hook';
+  const hook = await b.call('POST', '/api/v1/webhooks', { url, events: ['*'], description });
+  if (hook.status !== 201)
+    throw new Error(`seeding B's webhook: ${hook.status} ${JSON.stringify(hook.body)}`);
+  const ping = await b.call('POST', `/api/v1/webhooks/${hook.body.webhookId}/ping`);
+  if (ping.status !== 202)
+    throw new Error(`seeding B's delivery: ${ping.status} ${JSON.stringify(ping.body)}`);
+  return {
+    params: { webhookId: hook.body.webhookId, deliveryId: ping.body.deliveryId },
+    secrets: [hook.body.webhookId, hook.body.secret, url, description, ping.body.deliveryId],
+  };
+};
+
 /** One seeder per capability; the lead and other capabilities add theirs here. */
 export const CAPABILITY_SEEDERS: Record<string, CapabilitySeeder> = {
   platform: seedPlatformObjects,
   templates: seedTemplateObjects,
   requests: seedRequestObjects,
   directory: seedDirectoryObjects,
-  // webhooks: seedWebhookObjects,     → webhookId, deliveryId …
+  webhooks: seedWebhookObjects,
 };
 
 /** Runs every capability's seeder for tenant B and merges what they name. */
@@ -200,6 +216,16 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   listAuditEvents: {},
   exportAuditEvents: { query: () => ({ format: 'json' }) },
   // <webhooks: operation fixtures>
+  listWebhooks: {},
+  createWebhook: { body: () => ({ url: 'https://hooks.example.com/a-own', events: ['*'] }) },
+  getWebhook: {},
+  updateWebhook: { body: () => ({ description: 'Hijack' }) },
+  deleteWebhook: {},
+  rotateWebhookSecret: {},
+  pingWebhook: {},
+  listWebhookDeliveries: {},
+  getWebhookDelivery: {},
+  redeliverWebhookDelivery: {},
   // Templates
   validateTemplate: { body: () => ({ document: { schemaVersion: 1, slug: 'a-check', name: 'A check' } }) },
   createTemplate: {

@@ -46,6 +46,28 @@ describe('Idempotency-Key on creating POSTs (POST /tokens)', () => {
     assert.deepEqual(later.body, first.body);
   });
 
+  test('stored answers are encrypted: the token shown once is not readable in the database', async () => {
+    const created = await tenant.call(
+      'POST',
+      '/api/v1/tokens',
+      { name: 'sealed', scopes: ['catalog:read'] },
+      { 'idempotency-key': 'sealed-answer' },
+    );
+    assert.equal(created.status, 201);
+    const rows = await trellis.running.db.withPlatform((tx) =>
+      tx.selectFrom('idempotency_keys').select('response_body').execute(),
+    );
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.ok(!String(row.response_body).includes(created.body.token));
+    const replay = await tenant.call(
+      'POST',
+      '/api/v1/tokens',
+      { name: 'sealed', scopes: ['catalog:read'] },
+      { 'idempotency-key': 'sealed-answer' },
+    );
+    assert.equal(replay.body.token, created.body.token, 'the replay still shows the token');
+  });
+
   test('the same key with another body is refused and creates nothing', async () => {
     const key = randomUUID();
     const created = await tenant.call(
