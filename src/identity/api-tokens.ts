@@ -240,12 +240,22 @@ export function createApiTokenService(deps: { db: Db; now?: () => number }): Api
       const row = await db.withPlatform((tx) =>
         tx
           .selectFrom('api_tokens')
-          .select(['tenant_id', 'token_id', 'scopes', 'expires_at', 'revoked_at', 'last_used_at'])
-          .where('token_hash', '=', hash)
+          .innerJoin('tenants', 'tenants.tenant_id', 'api_tokens.tenant_id')
+          .select([
+            'api_tokens.tenant_id',
+            'api_tokens.token_id',
+            'api_tokens.scopes',
+            'api_tokens.expires_at',
+            'api_tokens.revoked_at',
+            'api_tokens.last_used_at',
+            'tenants.status as tenant_status',
+          ])
+          .where('api_tokens.token_hash', '=', hash)
           .executeTakeFirst(),
       );
       const t = now();
       if (!row) throw errors.unauthorized('Unknown API token');
+      if (row.tenant_status === 'suspended') throw errors.forbidden('This Trellis tenant is suspended');
       if (row.revoked_at) throw errors.unauthorized('This API token was revoked');
       if (new Date(row.expires_at).getTime() <= t) throw errors.unauthorized('This API token has expired');
       if (requiredScope && !row.scopes.includes(requiredScope)) {

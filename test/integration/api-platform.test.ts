@@ -79,6 +79,21 @@ describe('API platform routes: me, tokens, audit', () => {
     assert.equal((await callApi(trellis, ok.body.token, 'GET', '/api/v1/tokens')).status, 403);
   });
 
+  test("a suspended tenant's tokens are refused until it is active again", async () => {
+    const other = await createTestTenant(trellis);
+    const setStatus = (status: 'active' | 'suspended') =>
+      trellis.running.db.withPlatform((tx) =>
+        tx.updateTable('tenants').set({ status }).where('tenant_id', '=', other.tenantId).execute(),
+      );
+    assert.equal((await other.call('GET', '/api/v1/me')).status, 200);
+    await setStatus('suspended');
+    const refused = await other.call('GET', '/api/v1/me');
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.detail, /suspended/);
+    await setStatus('active');
+    assert.equal((await other.call('GET', '/api/v1/me')).status, 200);
+  });
+
   test('audit: filtered, cursor-paginated listing and streamed CSV / JSON exports', async () => {
     const all = await tenant.call('GET', '/api/v1/audit?action=token.*&limit=3');
     assert.equal(all.status, 200);
