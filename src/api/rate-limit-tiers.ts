@@ -3,11 +3,14 @@ import type { Cache } from '../cache/index.ts';
 import type { Db } from '../db/index.ts';
 import { AppError, ErrorCode } from '../errors/index.ts';
 
-/** Requests per minute of one token or user, and of the whole tenant, by plan. */
+/**
+ * Requests per minute of one token or user, and of the whole tenant, by plan. Costly calls count
+ * against a tighter budget of their own as well: writes (`config.cost: 'write'`) and searches.
+ */
 export const RATE_LIMIT_TIERS = {
-  free: { perPrincipal: 60, perTenant: 180 },
-  standard: { perPrincipal: 600, perTenant: 3000 },
-  enterprise: { perPrincipal: 3000, perTenant: 15000 },
+  free: { perPrincipal: 60, perTenant: 180, writesPerPrincipal: 12, searchesPerPrincipal: 30 },
+  standard: { perPrincipal: 600, perTenant: 3000, writesPerPrincipal: 120, searchesPerPrincipal: 300 },
+  enterprise: { perPrincipal: 3000, perTenant: 15000, writesPerPrincipal: 600, searchesPerPrincipal: 1500 },
 } as const;
 export type RateLimitTier = keyof typeof RATE_LIMIT_TIERS;
 export const DEFAULT_RATE_LIMIT_TIER: RateLimitTier = 'standard';
@@ -65,12 +68,23 @@ export function installRateLimitTiers(api: FastifyInstance, deps: { db: Db; cach
     keyGenerator: (request) => `tenant:${request.caller?.tenantId}`,
     max: (request) => limitOf(request).perTenant,
   });
+  const costly = api.createRateLimit({
+    timeWindow: WINDOW_MS,
+    keyGenerator: (request) =>
+      `${request.routeOptions.config.cost}:${request.caller?.tenantId}:${request.caller?.kind}:${request.caller?.id}`,
+    max: (request) =>
+      request.routeOptions.config.cost === 'write'
+        ? limitOf(request).writesPerPrincipal
+        : limitOf(request).searchesPerPrincipal,
+  });
 
   api.addHook('preHandler', async (request: WithTier, reply: FastifyReply) => {
     const caller = request.caller;
     if (!caller) return;
     request[TIER] = await tierOf(caller.tenantId);
+    const cost = request.routeOptions.config.cost;
     const results = [await principal(request), await tenant(request)];
+    if (cost === 'write' || cost === 'search') results.push(await costly(request));
     let binding: (typeof results)[number] | undefined;
     for (const result of results) {
       if (result.isAllowed) continue;
@@ -85,7 +99,13 @@ export function installRateLimitTiers(api: FastifyInstance, deps: { db: Db; cach
     reply.header('x-ratelimit-remaining', binding.isExceeded ? 0 : binding.remaining);
     reply.header('x-ratelimit-reset', binding.ttlInSeconds);
     if (binding.isExceeded) {
-      const which = binding.key.startsWith('tenant:') ? 'this tenant' : 'this caller';
+      const which = binding.key.startsWith('tenant:')
+        ? 'this tenant'
+        : binding.key.startsWith('write:')
+          ? 'writes by this caller'
+          : binding.key.startsWith('search:')
+            ? 'searches by this caller'
+            : 'this caller';
       throw new AppError(
         ErrorCode.RateLimited,
         `Rate limit of ${binding.max} requests per minute for ${which} exceeded; retry in ${binding.ttlInSeconds} s`,

@@ -51,6 +51,33 @@ describe('rate-limit tiers per principal and per tenant', () => {
     assert.equal((await standard.call('GET', '/api/v1/me')).status, 200, 'the other tenant is not throttled');
   });
 
+  test('writes count against a tighter budget of their own; reads go on', async () => {
+    const writer = await createTestTenant(trellis);
+    await trellis.running.db.withTenant(writer.tenantId, (tx) =>
+      tx
+        .insertInto('tenant_settings')
+        .values({
+          tenant_id: writer.tenantId,
+          key: RATE_LIMIT_TIER_SETTING,
+          value: JSON.stringify('free'),
+          updated_at: new Date(),
+        })
+        .execute(),
+    );
+    const writes = RATE_LIMIT_TIERS.free.writesPerPrincipal;
+    const missing = '/api/v1/requests/00000000-0000-4000-8000-000000000000';
+    for (let i = 1; i <= writes; i++) {
+      const r = await writer.call('PATCH', missing, { name: 'x' });
+      assert.equal(r.status, 404, `write ${i} is counted, then answered`);
+      assert.equal(r.headers.get('x-ratelimit-limit'), String(writes));
+    }
+    const refused = await writer.call('PATCH', missing, { name: 'x' });
+    assert.equal(refused.status, 429);
+    assert.match(refused.body.detail, /writes by this caller/);
+    const read = await writer.call('GET', '/api/v1/me');
+    assert.equal(read.status, 200, 'reads have their own, larger budget');
+  });
+
   test('the tenant cap binds all principals of the tenant together', async () => {
     const tenantCap = RATE_LIMIT_TIERS.free.perTenant;
     const tokens: string[] = [];
