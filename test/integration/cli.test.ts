@@ -4,7 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { RATE_LIMIT_TIER_SETTING } from '../../src/api/rate-limit-tiers.ts';
 import { certificateCheck } from '../../src/cli/doctor/run-checks.ts';
+import { openDatabase } from '../../src/db/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { ensureLocalCertificate } from '../../src/server/index.ts';
 
@@ -140,6 +142,32 @@ describe('trellis tenant and token', () => {
       after.map((t) => t.status),
       ['revoked'],
     );
+  });
+
+  test('a platform admin sets a tenant’s rate-limit tier; an unknown tier exits 2', async () => {
+    const set = trellis(['tenant', 'set-tier', 'acme-cli', 'enterprise']);
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(set.stdout, /enterprise tier/);
+    assert.equal(trellis(['tenant', 'set-tier', 'acme-cli', 'platinum']).status, 2);
+    // The CLI has exited: the embedded database is free to read what it stored.
+    const db = await openDatabase({ url: undefined, dataDir });
+    try {
+      const rows = await db.withPlatform((tx) =>
+        tx
+          .selectFrom('tenant_settings')
+          .innerJoin('tenants', 'tenants.tenant_id', 'tenant_settings.tenant_id')
+          .select(['tenant_settings.value'])
+          .where('tenants.slug', '=', 'acme-cli')
+          .where('tenant_settings.key', '=', RATE_LIMIT_TIER_SETTING)
+          .execute(),
+      );
+      assert.deepEqual(
+        rows.map((r) => r.value),
+        ['enterprise'],
+      );
+    } finally {
+      await db.close();
+    }
   });
 
   test('bad input: unknown scope exits 2, unknown tenant exits 1', () => {

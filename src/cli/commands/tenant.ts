@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { recordAudit } from '../../audit/index.ts';
+import { RATE_LIMIT_TIER_SETTING, RATE_LIMIT_TIERS } from '../../api/rate-limit-tiers.ts';
 import { errors } from '../../errors/index.ts';
+import { resolveTenant } from '../resolve-tenant.ts';
 import { CLI_ACTOR, withDb } from '../with-db.ts';
 
-/** `trellis tenant create|list`: platform-admin onboarding of tenants. */
+/** `trellis tenant create|list|set-tier`: platform-admin onboarding and plans of tenants. */
 export function tenantCommand(): Command {
   const tenant = new Command('tenant').description('Tenants (platform admin)');
   tenant
@@ -71,6 +73,49 @@ export function tenantCommand(): Command {
       const table = new Table({ head: ['slug', 'name', 'status', 'id'], style: { head: [], border: [] } });
       for (const r of rows) table.push([r.slug, r.display_name, r.status, r.tenant_id]);
       process.stdout.write(`${table.toString()}\n`);
+    });
+  tenant
+    .command('set-tier')
+    .description('Set the API rate-limit tier of a tenant (free, standard, enterprise)')
+    .argument('<tenant>', 'tenant slug or id')
+    .argument('<tier>', Object.keys(RATE_LIMIT_TIERS).join(' | '))
+    .action(async (slugOrId: string, tier: string) => {
+      if (!Object.hasOwn(RATE_LIMIT_TIERS, tier)) {
+        throw errors.validation(`tier: one of ${Object.keys(RATE_LIMIT_TIERS).join(', ')}`);
+      }
+      await withDb(async (db) => {
+        const { tenantId, slug } = await resolveTenant(db, slugOrId);
+        await db.withTenant(tenantId, async (tx) => {
+          const before = await tx
+            .selectFrom('tenant_settings')
+            .select('value')
+            .where('key', '=', RATE_LIMIT_TIER_SETTING)
+            .executeTakeFirst();
+          await tx
+            .insertInto('tenant_settings')
+            .values({
+              tenant_id: tenantId,
+              key: RATE_LIMIT_TIER_SETTING,
+              value: JSON.stringify(tier),
+              updated_at: new Date(),
+            })
+            .onConflict((oc) =>
+              oc
+                .columns(['tenant_id', 'key'])
+                .doUpdateSet({ value: JSON.stringify(tier), updated_at: new Date() }),
+            )
+            .execute();
+          await recordAudit(tx, tenantId, {
+            actor: CLI_ACTOR,
+            action: 'tenant.rate_limit_tier_changed',
+            target: { type: 'tenant', id: tenantId },
+            before: { tier: before?.value ?? null },
+            after: { tier },
+          });
+        });
+        // Running servers pick the change up within a minute (the tier is cached that long).
+        process.stdout.write(`Tenant ${slug} is on the ${tier} tier.\n`);
+      });
     });
   return tenant;
 }
