@@ -58,6 +58,38 @@ export interface RoleAssignmentStore {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date) => new Date(d).toISOString();
 
+function assignmentOf(r: {
+  assignment_id: string;
+  principal_id: string;
+  role: string;
+  created_by: string;
+  created_at: Date;
+}): RoleAssignment {
+  return {
+    assignmentId: r.assignment_id,
+    principalId: r.principal_id,
+    role: r.role as Role,
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at),
+  };
+}
+
+function mappingOf(r: {
+  mapping_id: string;
+  group_id: string;
+  role: string;
+  created_by: string;
+  created_at: Date;
+}): GroupRoleMapping {
+  return {
+    mappingId: r.mapping_id,
+    groupId: r.group_id,
+    role: r.role as Role,
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at),
+  };
+}
+
 /**
  * Role assignments and group mappings (audited in the same transaction). `onChange` lets the
  * identity service drop cached roles at once instead of within a minute.
@@ -82,13 +114,7 @@ export function createRoleAssignmentStore(deps: {
         }
         return q.orderBy('created_at').orderBy('assignment_id').limit(page.limit).execute();
       });
-      return rows.map((r) => ({
-        assignmentId: r.assignment_id,
-        principalId: r.principal_id,
-        role: r.role as Role,
-        createdBy: r.created_by,
-        createdAt: iso(r.created_at),
-      }));
+      return rows.map(assignmentOf);
     },
 
     async assign(tenantId, input, actor, source) {
@@ -118,13 +144,7 @@ export function createRoleAssignmentStore(deps: {
         return inserted;
       });
       await deps.onChange(tenantId, row.principal_id);
-      return {
-        assignmentId: row.assignment_id,
-        principalId: row.principal_id,
-        role: row.role as Role,
-        createdBy: row.created_by,
-        createdAt: iso(row.created_at),
-      };
+      return assignmentOf(row);
     },
 
     async unassign(tenantId, assignmentId, actor, source) {
@@ -162,13 +182,7 @@ export function createRoleAssignmentStore(deps: {
         }
         return q.orderBy('created_at').orderBy('mapping_id').limit(page.limit).execute();
       });
-      return rows.map((r) => ({
-        mappingId: r.mapping_id,
-        groupId: r.group_id,
-        role: r.role as Role,
-        createdBy: r.created_by,
-        createdAt: iso(r.created_at),
-      }));
+      return rows.map(mappingOf);
     },
 
     async mapGroup(tenantId, input, actor, source) {
@@ -198,13 +212,7 @@ export function createRoleAssignmentStore(deps: {
         return inserted;
       });
       await deps.onChange(tenantId);
-      return {
-        mappingId: row.mapping_id,
-        groupId: row.group_id,
-        role: row.role as Role,
-        createdBy: row.created_by,
-        createdAt: iso(row.created_at),
-      };
+      return mappingOf(row);
     },
 
     async unmapGroup(tenantId, mappingId, actor, source) {

@@ -11,7 +11,7 @@ import {
   resolveStage,
   type TemplateRef,
 } from './prepare-request.ts';
-import { emit, personOf, prepareContext, type RequestDeps } from './request-context.ts';
+import { emit, personOf, type RequestDeps } from './request-context.ts';
 import {
   addActivity,
   editableOf,
@@ -31,9 +31,11 @@ export interface Decision {
   stage?: number | undefined;
 }
 
-export interface DecideHelpers {
-  loadTemplate(tenantId: string, idOrSlug: string, version?: number): Promise<TemplateRef>;
-  requesterOfRow(row: RequestRow, context: PrepareContext): Promise<Requester>;
+/** What re-validating a stored request needs: the directory, its template version, its requester. */
+export interface StoredContext {
+  context: PrepareContext;
+  template: TemplateRef;
+  requester: Requester;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function decideRequest(
   found: { row: RequestRow; stages: StageRow[] },
   decision: Decision,
   options: ChangeOptions,
-  helpers: DecideHelpers,
+  contextOf: (row: RequestRow) => Promise<StoredContext>,
 ): Promise<void> {
   const { row, stages } = found;
   if (row.status !== 'pending_approval' || row.current_stage === null) {
@@ -75,15 +77,9 @@ export async function decideRequest(
     }
   }
 
-  let context: PrepareContext | undefined;
-  let template: TemplateRef | undefined;
-  let requester: Requester | undefined;
-  const needContext = async () => {
-    context ??= await prepareContext(deps, caller.tenantId);
-    template ??= await helpers.loadTemplate(caller.tenantId, row.template_id, row.template_version);
-    requester ??= await helpers.requesterOfRow(row, context);
-    return { context, template, requester };
-  };
+  // Loaded only when an edit or the next stage needs the directory and the template.
+  let stored: StoredContext | undefined;
+  const needContext = async () => (stored ??= await contextOf(row));
 
   let edited: { fields: Awaited<ReturnType<typeof prepareFields>>; changes: FieldChange[] } | undefined;
   const edits = decision.edits;

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { RequestStatus, Tx } from '../db/index.ts';
 import { errors } from '../errors/index.ts';
 import { applyEdits, diffRequest } from './diff-request.ts';
-import { decideRequest } from './decide-request.ts';
+import { decideRequest, type StoredContext } from './decide-request.ts';
 import {
   prepareFields,
   previewRequest,
@@ -237,16 +237,7 @@ export function createRequestService(deps: RequestDeps): RequestService {
 
   const service: RequestService = {
     async create(caller, input, options = {}) {
-      const context = await prepareContext(deps, caller.tenantId);
-      const template = await loadTemplate(caller.tenantId, input.template, input.templateVersion);
-      const requester = await resolveRequester(caller, input.requester, context.directory);
-      if (
-        caller.kind === 'user' &&
-        !deps.templates.isInAudience(caller.tenantId, template.document, requester.policy)
-      ) {
-        // Outside the audience, the template does not exist for this user.
-        throw errors.notFound(`Template ${input.template}`);
-      }
+      const { context, template, requester } = await newRequestContext(caller, input);
       const fields = await prepareFields(context, template, requester, {
         name: input.name,
         description: input.description ?? null,
@@ -315,15 +306,7 @@ export function createRequestService(deps: RequestDeps): RequestService {
     },
 
     async preview(caller, input) {
-      const context = await prepareContext(deps, caller.tenantId);
-      const template = await loadTemplate(caller.tenantId, input.template, input.templateVersion);
-      const requester = await resolveRequester(caller, input.requester, context.directory);
-      if (
-        caller.kind === 'user' &&
-        !deps.templates.isInAudience(caller.tenantId, template.document, requester.policy)
-      ) {
-        throw errors.notFound(`Template ${input.template}`);
-      }
+      const { context, template, requester } = await newRequestContext(caller, input);
       return previewRequest(context, template, requester, {
         name: input.name,
         metadata: input.metadata ?? {},
@@ -435,9 +418,7 @@ export function createRequestService(deps: RequestDeps): RequestService {
         throw errors.conflict(`Only drafts are edited by the requester; this request is ${row.status}`);
       }
       checkRevision(row, options);
-      const context = await prepareContext(deps, caller.tenantId);
-      const template = await loadTemplate(caller.tenantId, row.template_id, row.template_version);
-      const requester = await requesterOfRow(row, context);
+      const { context, template, requester } = await storedContext(row);
       const current = editableOf(row);
       const next = applyEdits(current, edits);
       const fields = await prepareFields(context, template, requester, next);
@@ -470,9 +451,7 @@ export function createRequestService(deps: RequestDeps): RequestService {
       if (!isRequester(caller, row)) throw errors.forbidden('Only the requester submits a request');
       assertTransition(row.status, 'pending_approval');
       checkRevision(row, options);
-      const context = await prepareContext(deps, caller.tenantId);
-      const template = await loadTemplate(caller.tenantId, row.template_id, row.template_version);
-      const requester = await requesterOfRow(row, context);
+      const { context, template, requester } = await storedContext(row);
       // Names may have been taken since the draft was saved: check everything again.
       const fields = await prepareFields(context, template, requester, editableOf(row));
       const firstApprovers =
@@ -496,10 +475,7 @@ export function createRequestService(deps: RequestDeps): RequestService {
 
     async approve(caller, requestId, decision, options = {}) {
       const found = await readVisible(caller, requestId);
-      await decideRequest(deps, caller, found, { outcome: 'approved', ...decision }, options, {
-        loadTemplate,
-        requesterOfRow,
-      });
+      await decideRequest(deps, caller, found, { outcome: 'approved', ...decision }, options, storedContext);
       return finish(caller, requestId);
     },
 
@@ -507,10 +483,7 @@ export function createRequestService(deps: RequestDeps): RequestService {
       if (!decision.comment.trim())
         throw errors.validation('Say why the request is rejected', { fields: { comment: 'required' } });
       const found = await readVisible(caller, requestId);
-      await decideRequest(deps, caller, found, { outcome: 'rejected', ...decision }, options, {
-        loadTemplate,
-        requesterOfRow,
-      });
+      await decideRequest(deps, caller, found, { outcome: 'rejected', ...decision }, options, storedContext);
       return finish(caller, requestId);
     },
 
@@ -650,6 +623,28 @@ export function createRequestService(deps: RequestDeps): RequestService {
       return sweepRequests(deps, now ?? deps.now());
     },
   };
+
+  /** The same for a request being made; users only see templates in their audience. */
+  async function newRequestContext(caller: Caller, input: CreateRequestInput): Promise<StoredContext> {
+    const context = await prepareContext(deps, caller.tenantId);
+    const template = await loadTemplate(caller.tenantId, input.template, input.templateVersion);
+    const requester = await resolveRequester(caller, input.requester, context.directory);
+    if (
+      caller.kind === 'user' &&
+      !deps.templates.isInAudience(caller.tenantId, template.document, requester.policy)
+    ) {
+      // Outside the audience, the template does not exist for this user.
+      throw errors.notFound(`Template ${input.template}`);
+    }
+    return { context, template, requester };
+  }
+
+  /** The tenant's directory, the pinned template version and the requester of a stored request. */
+  async function storedContext(row: RequestRow): Promise<StoredContext> {
+    const context = await prepareContext(deps, row.tenant_id);
+    const template = await loadTemplate(row.tenant_id, row.template_id, row.template_version);
+    return { context, template, requester: await requesterOfRow(row, context) };
+  }
 
   /** The requester of a stored request, for re-validation and approver resolution. */
   async function requesterOfRow(
