@@ -172,7 +172,11 @@ export function createFaultEngine(profile: string): FaultEngine {
       const plan: FaultPlan = { latencyMs, throttle: null, transient: null };
 
       if (s.throttling.enabled) {
-        const throttled = buckets.take(limitsFor(request), s.throttling.factor, now);
+        const throttled = buckets.take(
+          limitsFor(request, s.throttling.tenantPerSecond),
+          s.throttling.factor,
+          now,
+        );
         if (throttled) {
           counters.throttled++;
           const name = throttled.limit.name;

@@ -18,7 +18,12 @@ export interface FaultSettings {
     afterCommitShare: number;
   };
   /** Graph's documented limits (Teams per app per tenant and per team, directory, reports) × factor. */
-  throttling: { enabled: boolean; factor: number };
+  throttling: {
+    enabled: boolean;
+    factor: number;
+    /** A budget over every request of an app in a tenant, per second, besides Graph's own limits (0: none). */
+    tenantPerSecond: number;
+  };
   /** How long a new group answers 404 to team creation, its team and its drive. */
   replicationLag: { minMs: number; maxMs: number };
   /** How long async operations (createTeam, archiveTeam …) take to succeed. */
@@ -33,7 +38,7 @@ export const PROFILES: Readonly<Record<ProfileName, FaultSettings>> = {
     seed: 1,
     latency: { distribution: 'none', minMs: 0, maxMs: 0 },
     transient: { rate: 0, statuses: [503], retryAfterSeconds: 1, maxConsecutive: 0, afterCommitShare: 0 },
-    throttling: { enabled: false, factor: 1 },
+    throttling: { enabled: false, factor: 1, tenantPerSecond: 0 },
     replicationLag: { minMs: 0, maxMs: 0 },
     operations: { minMs: 200, maxMs: 400 },
   },
@@ -41,7 +46,7 @@ export const PROFILES: Readonly<Record<ProfileName, FaultSettings>> = {
     seed: 1,
     latency: { distribution: 'normal', minMs: 20, maxMs: 150 },
     transient: { rate: 0.01, statuses: [503], retryAfterSeconds: 2, maxConsecutive: 1, afterCommitShare: 0 },
-    throttling: { enabled: true, factor: 1 },
+    throttling: { enabled: true, factor: 1, tenantPerSecond: 0 },
     replicationLag: { minMs: 2000, maxMs: 5000 },
     operations: { minMs: 2000, maxMs: 5000 },
   },
@@ -55,7 +60,7 @@ export const PROFILES: Readonly<Record<ProfileName, FaultSettings>> = {
       maxConsecutive: 2,
       afterCommitShare: 0.3,
     },
-    throttling: { enabled: true, factor: 1 },
+    throttling: { enabled: true, factor: 1, tenantPerSecond: 0 },
     replicationLag: { minMs: 800, maxMs: 1500 },
     operations: { minMs: 800, maxMs: 1600 },
   },
@@ -117,7 +122,7 @@ const SCHEMA: Record<string, Record<string, Checker>> = {
     maxConsecutive: num(0, 10, true),
     afterCommitShare: num(0, 1),
   },
-  throttling: { enabled: bool, factor: num(0.001, 1000) },
+  throttling: { enabled: bool, factor: num(0.001, 1000), tenantPerSecond: num(0, 100_000) },
   replicationLag: { minMs: num(0, 15 * 60_000, true), maxMs: num(0, 15 * 60_000, true) },
   operations: { minMs: num(0, 10 * 60_000, true), maxMs: num(0, 10 * 60_000, true) },
 };

@@ -93,8 +93,25 @@ function identityLimits(req: ThrottleRequest, prefix: string): Limit[] {
   return limits;
 }
 
-/** The limits a request counts against (none for drive and Planner, whose limits Graph does not publish). */
-export function limitsFor(req: ThrottleRequest): Limit[] {
+/**
+ * The limits a request counts against (none for drive and Planner, whose limits Graph does not publish),
+ * plus, with `tenantPerSecond`, one budget over every request of the app in the tenant (benchmarks).
+ */
+export function limitsFor(req: ThrottleRequest, tenantPerSecond = 0): Limit[] {
+  const own = serviceLimitsFor(req);
+  return tenantPerSecond > 0
+    ? [
+        ...own,
+        rps(
+          `${req.tenantId}|${req.appId}|budget`,
+          'budget: requests per second per app and tenant',
+          tenantPerSecond,
+        ),
+      ]
+    : own;
+}
+
+function serviceLimitsFor(req: ThrottleRequest): Limit[] {
   const prefix = `${req.tenantId}|${req.appId}`;
   const rest = req.route.replace(/^\/v1\.0/, '');
   if (

@@ -12,6 +12,8 @@ export interface TeamTree {
   description: string | null;
   visibility: string;
   isArchived: boolean;
+  picture: { contentType: string; size: number } | null;
+  assignedLabels: string[];
   members: { userId: string; displayName: string; roles: string[] }[];
   installedApps: { id: string; displayName: string }[];
   channels: {
@@ -63,6 +65,10 @@ export function teamTree(tenant: TenantState, teamId: string): TeamTree | undefi
     description: group.description,
     visibility: (group.visibility ?? 'Private').toLowerCase(),
     isArchived: team.isArchived,
+    picture: group.photo
+      ? { contentType: group.photo.contentType, size: Buffer.from(group.photo.data, 'base64').length }
+      : null,
+    assignedLabels: [...(group.assignedLabelIds ?? [])],
     members: teamMembers(tenant, group).map((m) => ({
       userId: m.user.id,
       displayName: m.user.displayName,

@@ -39,6 +39,10 @@ export interface DirectoryGroup {
   createdDateTime: string;
   /** Graph replies 404 to team creation on this group until then (replication lag). */
   replicatedAt: string;
+  /** The group's (and its team's) picture. */
+  photo?: { contentType: string; data: string; width: number; height: number } | null;
+  /** Sensitivity labels assigned (ids), delegated callers only. */
+  assignedLabelIds?: string[];
 }
 
 /** An Entra app registration in this tenant (Trellis's own, Teams clients …). */

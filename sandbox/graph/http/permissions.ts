@@ -52,6 +52,10 @@ export const PERMISSIONS = {
     'Group.ReadWrite.All',
   ]),
   channelMembersWrite: p(['ChannelMember.ReadWrite.All', 'Group.ReadWrite.All']),
+  channelMessagesRead: p(
+    ['ChannelMessage.Read.All', 'Group.Read.All', 'Group.ReadWrite.All'],
+    ['ChannelMessage.Read.All', 'ChannelMessage.ReadWrite', 'Group.Read.All', 'Group.ReadWrite.All'],
+  ),
   filesFolder: p(['Files.Read.All', 'Files.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All']),
   tabsRead: p([
     'TeamsTab.Read.All',

@@ -12,6 +12,8 @@ import { addGroupMember, addGroupOwner } from './groups/add-group-ref.ts';
 import { createGroup } from './groups/create-group.ts';
 import { deleteGroup } from './groups/delete-group.ts';
 import { getGroup } from './groups/get-group.ts';
+import { getGroupPhoto, getGroupPhotoValue, putGroupPhoto } from './groups/group-photo.ts';
+import { updateGroup } from './groups/update-group.ts';
 import { listGroupMembers, listGroupOwners } from './groups/list-group-users.ts';
 import { listGroups } from './groups/list-groups.ts';
 import { listTransitiveMembers } from './groups/list-transitive-members.ts';
@@ -37,6 +39,7 @@ import { getChannel } from './teams/channels/get-channel.ts';
 import { getFilesFolder } from './teams/channels/get-files-folder.ts';
 import { getPrimaryChannel } from './teams/channels/get-primary-channel.ts';
 import { listChannelMembers } from './teams/channels/list-channel-members.ts';
+import { listChannelMessages } from './teams/channels/list-channel-messages.ts';
 import { listChannels } from './teams/channels/list-channels.ts';
 import { createTeam } from './teams/create-team.ts';
 import { createTeamFromGroup } from './teams/create-team-from-group.ts';
@@ -71,6 +74,10 @@ export const GRAPH_ROUTES: readonly GraphRoute[] = [
   listTransitiveMemberOf,
   listGroups,
   getGroup,
+  updateGroup,
+  getGroupPhoto,
+  getGroupPhotoValue,
+  putGroupPhoto,
   createGroup,
   deleteGroup,
   listGroupOwners,
@@ -94,6 +101,7 @@ export const GRAPH_ROUTES: readonly GraphRoute[] = [
   getFilesFolder,
   listChannelMembers,
   addChannelMember,
+  listChannelMessages,
   listTabs,
   createTab,
   listInstalledApps,
