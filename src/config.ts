@@ -61,7 +61,22 @@ export interface Config {
   /** Microsoft 365: a real tenant, or the local sandbox started alongside Trellis. */
   readonly m365: M365Config;
   readonly webhooks: WebhookConfig;
+  readonly provisioning: ProvisioningConfig;
   readonly logLevel: LogLevel;
+}
+
+/** The provisioning engine's workers. */
+export interface ProvisioningConfig {
+  /** Runs one worker process executes at once. */
+  readonly concurrency: number;
+  /** A worker renews its lease on a run this often / 3; a lease older than this means the worker died. */
+  readonly leaseSeconds: number;
+  /** How often workers look for runs whose worker died. */
+  readonly recoverySeconds: number;
+  /** A run hands its worker back after this long and continues in a new job (fair share between runs). */
+  readonly sliceSeconds: number;
+  /** Graph requests in flight per Microsoft 365 tenant at most; the adaptive limit stays below it. */
+  readonly graphMaxConcurrency: number;
 }
 
 /** Outbound webhook deliveries. */
@@ -87,6 +102,8 @@ export interface M365Config {
   /** Graph root, e.g. https://graph.microsoft.com (Trellis appends /v1.0). */
   readonly graphBaseUrl: string;
   readonly botOpenIdMetadataUrl: string;
+  /** The Bot Connector's base URL for proactive messages to a team Trellis has no conversation with yet. */
+  readonly botServiceUrl: string;
   /** Extra CA (PEM file) trusted for these endpoints, besides the system store; the sandbox's in embedded mode. */
   readonly caFile: string | undefined;
   readonly sandboxPort: number;
@@ -341,6 +358,12 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     example: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration',
   },
   {
+    name: 'BOT_SERVICE_URL',
+    doc: "Bot Connector base URL for proactive messages to teams Trellis has no conversation with yet (the engine's welcome posts).",
+    default: 'https://smba.trafficmanager.net/teams/',
+    example: 'https://smba.infra.gov.teams.microsoft.us/',
+  },
+  {
     name: 'M365_CA_FILE',
     doc: 'A PEM CA trusted, in addition to the system store, for Entra, Graph, Bot Framework and Key Vault endpoints. Certificate checks are never turned off.',
     default: "(none; the sandbox's CA in embedded mode)",
@@ -375,6 +398,36 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     doc: 'A webhook subscription is disabled (and the change audited) after this many consecutive deliveries failed all their attempts.',
     default: '10',
     example: '5',
+  },
+  {
+    name: 'PROVISIONING_CONCURRENCY',
+    doc: 'Provisioning runs one worker process executes at once (each run makes one Graph call at a time per step, shared fairly).',
+    default: '4',
+    example: '16',
+  },
+  {
+    name: 'PROVISIONING_LEASE_SECONDS',
+    doc: 'A worker holds a lease on each run it executes, renewed every third of this; when a worker dies, another resumes its runs once the lease is this old.',
+    default: '30',
+    example: '60',
+  },
+  {
+    name: 'PROVISIONING_RECOVERY_SECONDS',
+    doc: 'How often workers look for runs whose worker died (expired leases) and wake them up.',
+    default: '15',
+    example: '30',
+  },
+  {
+    name: 'PROVISIONING_SLICE_SECONDS',
+    doc: 'A run gives its worker back after this long and goes on in a new job, so that long runs do not starve others.',
+    default: '300',
+    example: '600',
+  },
+  {
+    name: 'GRAPH_MAX_CONCURRENCY',
+    doc: 'Upper bound of Graph requests in flight per Microsoft 365 tenant; the adaptive limit grows towards it while Graph does not throttle and halves on each 429.',
+    default: '16',
+    example: '32',
   },
   {
     name: 'LOG_LEVEL',
@@ -624,6 +677,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     azure,
     m365: loadM365(r, cwd),
     webhooks: loadWebhooks(r, cwd),
+    provisioning: {
+      concurrency: r.int('PROVISIONING_CONCURRENCY', 4, 1, 100),
+      leaseSeconds: r.int('PROVISIONING_LEASE_SECONDS', 30, 2, 600),
+      recoverySeconds: r.int('PROVISIONING_RECOVERY_SECONDS', 15, 1, 600),
+      sliceSeconds: r.int('PROVISIONING_SLICE_SECONDS', 300, 5, 3600),
+      graphMaxConcurrency: r.int('GRAPH_MAX_CONCURRENCY', 16, 1, 256),
+    },
     logLevel: r.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -660,6 +720,7 @@ function loadM365(r: Reader, cwd: string): M365Config {
     botOpenIdMetadataUrl:
       r.url('BOT_OPENID_METADATA_URL', ['https:']) ??
       'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    botServiceUrl: r.url('BOT_SERVICE_URL', ['https:']) ?? 'https://smba.trafficmanager.net/teams/',
     caFile: caFile ? path.resolve(cwd, caFile) : undefined,
     sandboxPort: r.int('SANDBOX_PORT', 8444, 0, 65535),
   };

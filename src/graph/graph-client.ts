@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { errors } from '../errors/index.ts';
 import { createMsalNetworkClient } from '../identity/index.ts';
 import type { Logger } from '../telemetry/index.ts';
+import { type AdaptiveLimiter, createAdaptiveLimiter, type LimiterStats } from './adaptive-limiter.ts';
 import { GraphError } from './graph-error.ts';
 import { EVENTUAL_CONSISTENCY, type GraphQuery, toQueryString } from './graph-query.ts';
 import {
@@ -41,6 +42,11 @@ export interface GraphRequestOptions<T = unknown> {
   findExisting?: () => Promise<T | undefined>;
   /** Overrides of the client's retry policy for this call (e.g. a longer budget in a durable job). */
   retry?: Partial<GraphRetryPolicy>;
+  /**
+   * Called before every attempt (the first and each resend); throwing stops the call. A durable job
+   * checks here that it still owns its work before a write leaves.
+   */
+  beforeAttempt?: () => void;
   /** How to read a successful body: JSON (default when the content type says so), text or bytes. */
   responseType?: 'json' | 'text' | 'bytes';
 }
@@ -74,6 +80,13 @@ export interface GraphClient {
   /** Graph root with version, e.g. https://graph.microsoft.com/v1.0. */
   readonly baseUrl: string;
   forTenant(entraTenantId: string): TenantGraph;
+  /** What the tenant's adaptive concurrency limiter has seen (requests, 429s, current limit). */
+  stats(entraTenantId: string): LimiterStats;
+  /**
+   * An app-only token of Trellis's app registration in the tenant for another resource (the Bot
+   * Connector's `https://api.botframework.com/.default`), from the same MSAL client.
+   */
+  accessToken(entraTenantId: string, scope: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -85,6 +98,8 @@ export interface GraphClientOptions {
   /** Replaces token acquisition (tests); MSAL client credentials otherwise. */
   tokens?: GraphTokenProvider;
   retry?: Partial<GraphRetryPolicy>;
+  /** Requests in flight per tenant at most (default GRAPH_MAX_CONCURRENCY). */
+  maxConcurrency?: number;
 }
 
 const DOUBTFUL = new Set([500, 502, 504]);
@@ -179,6 +194,17 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const origin = new URL(baseUrl).origin;
   const basePolicy: GraphRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const tenants = new Map<string, TenantGraph>();
+  const limiters = new Map<string, AdaptiveLimiter>();
+  const limiterFor = (tenantId: string): AdaptiveLimiter => {
+    let limiter = limiters.get(tenantId);
+    if (!limiter) {
+      limiter = createAdaptiveLimiter({
+        max: options.maxConcurrency ?? config.provisioning.graphMaxConcurrency,
+      });
+      limiters.set(tenantId, limiter);
+    }
+    return limiter;
+  };
 
   const resolve = (path: string, query: GraphQuery | undefined): string => {
     let url: string;
@@ -280,6 +306,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       if (opts.signal?.aborted) {
         throw cancelled(where, opts.signal.reason);
       }
+      opts.beforeAttempt?.();
       let failure: GraphError;
       // Whether the request left for Graph: only then may a failure hide an applied write.
       let sent = false;
@@ -298,10 +325,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         const timeout = AbortSignal.timeout(policy.attemptTimeoutMs);
         const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
         let raw: Raw;
+        const release = await limiterFor(tenantId)
+          .acquire(opts.signal)
+          .catch((cause: unknown) => {
+            throw cancelled(where, cause);
+          });
         sent = true;
         try {
           raw = await exchange(method, url, headers, payload, signal);
+          release({
+            throttled: raw.status === 429,
+            retryAfterMs: raw.status === 429 ? parseRetryAfter(raw.headers['retry-after']) : null,
+          });
         } catch (cause) {
+          release({ throttled: false });
           if (cause instanceof GraphError) throw cause;
           const timedOut = timeout.aborted && !opts.signal?.aborted;
           if (opts.signal?.aborted) {
@@ -455,6 +492,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     baseUrl,
     forTenant,
+    stats: (entraTenantId) => limiterFor(entraTenantId.toLowerCase()).stats(),
+    accessToken: (entraTenantId, scope) => tokens.getToken(entraTenantId, scope),
     async close() {
       await network?.close();
       await ownDispatcher?.close();

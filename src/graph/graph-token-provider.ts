@@ -13,7 +13,7 @@ const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 /** App-only Graph access tokens, one MSAL confidential client per Entra tenant. */
 export interface GraphTokenProvider {
   /** @throws GraphError (401 token refused, 0 authority unreachable or Microsoft 365 not configured). */
-  getToken(entraTenantId: string): Promise<string>;
+  getToken(entraTenantId: string, scope?: string): Promise<string>;
 }
 
 function tokenFailure(tenant: string, cause: unknown): GraphError {
@@ -85,7 +85,7 @@ export function createGraphTokenProvider(options: {
   };
 
   return {
-    async getToken(entraTenantId) {
+    async getToken(entraTenantId, scope = GRAPH_SCOPE) {
       const tenant = entraTenantId.toLowerCase();
       if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(tenant)) {
         throw new GraphError({
@@ -97,7 +97,7 @@ export function createGraphTokenProvider(options: {
       const client = clientFor(tenant);
       let result;
       try {
-        result = await client.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });
+        result = await client.acquireTokenByClientCredential({ scopes: [scope] });
       } catch (cause) {
         throw tokenFailure(tenant, cause);
       }

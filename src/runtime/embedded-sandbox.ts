@@ -90,6 +90,7 @@ export async function startEmbeddedSandbox(
     authorityHost: endpoints.origin,
     graphBaseUrl: endpoints.origin,
     botOpenIdMetadataUrl: `${endpoints.origin}/v1/.well-known/openidconfiguration`,
+    botServiceUrl: `${endpoints.origin}/`,
     caFile: endpoints.caPath,
   };
   log.info({ origin: endpoints.origin, tenantId: m365.tenantId }, 'Microsoft 365 sandbox started');
