@@ -1,4 +1,4 @@
-// Reproducible benchmarks: `npm run bench` (or `node bench/run.ts startup|overhead`).
+// Reproducible benchmarks: `npm run bench` (or `node bench/run.ts startup|overhead|provisioning`).
 // Results are printed as JSON lines and as a table; copy them into bench/README.md with the machine.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config.ts';
 import { startTrellis } from '../src/main.ts';
 import { ensureLocalCertificate, serverFactoryFor } from '../src/server/index.ts';
+import { provisioningBench } from './provisioning/provisioning-bench.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -162,6 +163,13 @@ if (which === 'all' || which === 'overhead') {
         bareP99: +r.bare.p99.toFixed(2),
       }),
     );
+  }
+}
+if (which === 'all' || which === 'provisioning') {
+  const teams = Number(process.env.BENCH_TEAMS ?? 20);
+  const budget = Number(process.env.BENCH_GRAPH_BUDGET ?? 40);
+  for (const r of await provisioningBench(teams, budget)) {
+    console.log(JSON.stringify({ bench: 'provisioning', budgetPerSecond: budget, ...r }));
   }
 }
 // Keep-alive sockets of https.globalAgent are not used; exit explicitly in case a library left a timer.

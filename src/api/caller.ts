@@ -25,7 +25,7 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly ApiScope[]>> = {
   requester: ['catalog:read', 'requests:read', 'requests:write', 'approvals:write'],
   approver: ['catalog:read', 'requests:read', 'requests:write', 'approvals:write'],
   catalog_manager: ['catalog:read', 'requests:read', 'templates:write'],
-  governance_admin: ['catalog:read', 'requests:read', 'approvals:write', 'audit:read'],
+  governance_admin: ['catalog:read', 'requests:read', 'approvals:write', 'audit:read', 'provisioning:manage'],
   integration_manager: ['catalog:read', 'webhooks:manage', 'tokens:manage', 'audit:read'],
   tenant_admin: API_TOKEN_SCOPES,
 };

@@ -8,6 +8,7 @@ import { installRateLimitTiers } from './rate-limit-tiers.ts';
 import { approvalRoutes, requestRoutes } from '../requests/index.ts';
 import { directoryRoutes } from '../graph/index.ts';
 import { webhookRoutes } from '../webhooks/index.ts';
+import { provisioningRoutes } from '../provisioning/index.ts';
 import { registerTemplateSchemaDocument, templatesApiRoutes } from '../templates/index.ts';
 
 /**
@@ -31,6 +32,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     webhookRoutes,
     // <graph: routes>
     directoryRoutes,
+    // <provisioning: routes>
+    provisioningRoutes,
   ];
   await app.register(
     async (api) => {

@@ -4,11 +4,14 @@ import { dbMigrateCommand } from './commands/db-migrate.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { keysRewrapCommand } from './commands/keys-rewrap.ts';
 import { keysRotateCommand } from './commands/keys-rotate.ts';
+import { requestCommand } from './commands/request.ts';
 import { startCommand } from './commands/start.ts';
 import { templateCommand } from './commands/template.ts';
+import { templatePlanCommand } from './commands/template-plan.ts';
 import { tenantCommand } from './commands/tenant.ts';
 import { tokenCommand } from './commands/token.ts';
 import { versionCommand } from './commands/version.ts';
+import { workerCommand } from './commands/worker.ts';
 
 /** Builds the `trellis` program; each command lives in commands/<noun-verb>.ts. */
 export function buildProgram(): Command {
@@ -17,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(startCommand());
+  program.addCommand(workerCommand());
   const db = new Command('db').description('Database maintenance');
   db.addCommand(dbMigrateCommand());
   program.addCommand(db);
@@ -25,7 +29,8 @@ export function buildProgram(): Command {
   keys.addCommand(keysRotateCommand());
   keys.addCommand(keysRewrapCommand());
   program.addCommand(keys);
-  program.addCommand(templateCommand());
+  program.addCommand(templateCommand().addCommand(templatePlanCommand()));
+  program.addCommand(requestCommand());
   program.addCommand(tenantCommand());
   program.addCommand(tokenCommand());
   program.addCommand(versionCommand());

@@ -2,3 +2,4 @@ export { APP_ROLE, type DatabaseOptions, type Db, openDatabase, type Tx } from '
 export { loadMigrations, type MigrationReport, migrate, pendingMigrations } from './migrate.ts';
 export type { AuditEventsTable, Database } from './schema.ts';
 export type { ActivityKind, RequestStatus, StageStatus } from './tables/requests.ts';
+export type { RunStatus } from './tables/provisioning.ts';

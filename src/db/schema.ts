@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { IdentityTables } from './tables/identity.ts';
 import type { RequestTables } from './tables/requests.ts';
 import type { TemplateTables } from './tables/templates.ts';
+import type { ProvisioningTables } from './tables/provisioning.ts';
 import type { WebhookTables } from './tables/webhooks.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -74,7 +75,8 @@ export interface SchemaMigrationsTable {
 }
 
 /** Every table; each capability keeps its row types in ./tables/<capability>.ts. */
-export interface Database extends IdentityTables, TemplateTables, RequestTables, WebhookTables {
+export interface Database
+  extends IdentityTables, TemplateTables, RequestTables, WebhookTables, ProvisioningTables {
   tenants: TenantsTable;
   tenant_settings: TenantSettingsTable;
   secrets: SecretsTable;

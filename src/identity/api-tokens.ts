@@ -15,6 +15,7 @@ export const API_TOKEN_SCOPES = [
   'audit:read',
   'tokens:manage',
   'roles:manage',
+  'provisioning:manage',
 ] as const;
 export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
 

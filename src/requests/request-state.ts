@@ -10,7 +10,7 @@ const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   draft: ['pending_approval', 'approved', 'cancelled'],
   pending_approval: ['approved', 'rejected', 'cancelled', 'expired'],
   approved: ['provisioning', 'cancelled'],
-  provisioning: ['completed', 'completed_with_drift', 'failed'],
+  provisioning: ['completed', 'completed_with_drift', 'failed', 'cancelled'],
   failed: ['provisioning', 'cancelled'],
   completed: [],
   completed_with_drift: ['completed'],

@@ -11,6 +11,7 @@ import {
   type IdentityService,
 } from '../identity/index.ts';
 import type { BlobStore } from '../storage/index.ts';
+import { createProvisioningEngine, type ProvisioningEngine } from '../provisioning/index.ts';
 import { createRequestService, type RequestService } from '../requests/index.ts';
 import { createTemplateService, type TemplateService } from '../templates/index.ts';
 import { createEventBus, type OutboxEventBus } from '../events/index.ts';
@@ -57,6 +58,9 @@ export interface Domain {
   templates: TemplateService;
   // <requests: fields>
   requests: RequestService;
+  // <provisioning: fields>
+  /** The provisioning engine: durable runs of approved requests, plan and capture. */
+  provisioning: ProvisioningEngine;
   /**
    * Starts background work (job workers, event dispatch, schedules) and, in embedded mode, the demo
    * tenant. `workers: false` (the CLI) enqueues without running jobs.
@@ -127,6 +131,20 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     await requests.sweep();
   });
   starters.push(() => jobs.schedule('requests.sweep', '*/5 * * * *'));
+  // <provisioning: construction>
+  const provisioning = createProvisioningEngine({
+    config: deps.config,
+    db: deps.db,
+    jobs,
+    events,
+    graph,
+    directory,
+    templates,
+    requests,
+    log: deps.log,
+  });
+  starters.push(() => provisioning.start());
+  stoppers.push(() => provisioning.stop());
   /** In embedded mode the Contoso demo tenant is onboarded and given the starter catalog. */
   async function embeddedDemo() {
     // <embedded: demo tenant onboarding and starter catalog>
@@ -174,6 +192,8 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     templates,
     // <requests: members>
     requests,
+    // <provisioning: members>
+    provisioning,
     async start(options = {}) {
       await jobs.start({ workers: options.workers ?? true });
       stoppers.push(() => jobs.stop());

@@ -165,6 +165,65 @@ const seedWebhookObjects: CapabilitySeeder = async (_trellis, b) => {
   };
 };
 
+/**
+ * Provisioning: B has no Microsoft 365 connection, so its requests get no run by themselves; give each
+ * a failed run (what a run that met an error looks like), with a log line naming a secret.
+ */
+const seedProvisioningObjects: CapabilitySeeder = async (trellis, b) => {
+  const secret = `b-secret-log-${randomUUID().slice(0, 8)}`;
+  await trellis.running.db.withTenant(b.tenantId, async (tx) => {
+    const requests = await tx
+      .selectFrom('requests')
+      .select(['request_id', 'template_id', 'template_version'])
+      .execute();
+    for (const r of requests) {
+      const runId = randomUUID();
+      await tx
+        .insertInto('provisioning_runs')
+        .values({
+          tenant_id: b.tenantId,
+          run_id: runId,
+          request_id: r.request_id,
+          template_id: r.template_id,
+          template_version: r.template_version,
+          status: 'failed',
+          spec: null,
+          team_id: null,
+          current_step: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          wake_at: null,
+          error: JSON.stringify({
+            code: 'step_failed',
+            message: secret,
+            step: 'create-group',
+            graphStatus: null,
+            graphCode: null,
+            graphRequestId: null,
+          }),
+          conformance: null,
+          cleanup: null,
+          started_at: new Date(),
+          finished_at: new Date(),
+          updated_at: new Date(),
+        })
+        .execute();
+      await tx
+        .insertInto('provisioning_log')
+        .values({
+          tenant_id: b.tenantId,
+          run_id: runId,
+          level: 'error',
+          step: 'create-group',
+          message: secret,
+          data: null,
+        })
+        .execute();
+    }
+  });
+  return { secrets: [secret] };
+};
+
 /** One seeder per capability; the lead and other capabilities add theirs here. */
 export const CAPABILITY_SEEDERS: Record<string, CapabilitySeeder> = {
   platform: seedPlatformObjects,
@@ -172,6 +231,7 @@ export const CAPABILITY_SEEDERS: Record<string, CapabilitySeeder> = {
   requests: seedRequestObjects,
   directory: seedDirectoryObjects,
   webhooks: seedWebhookObjects,
+  provisioning: seedProvisioningObjects,
 };
 
 /** Runs every capability's seeder for tenant B and merges what they name. */
@@ -280,4 +340,12 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   searchDirectoryUsers: { query: () => ({ q: 'b' }), expect: 'own-tenant', statuses: [409] },
   getDirectoryUser: { expect: 'own-tenant', statuses: [404, 409] },
   // <graph: operation fixtures>
+  // Provisioning (B's request and template: not found for A)
+  getProvisioningRun: {},
+  getProvisioningLog: {},
+  streamRequestEvents: {},
+  retryProvisioning: {},
+  cancelProvisioning: { body: () => ({ removeTeam: true }) },
+  planTemplate: { body: () => ({ name: 'Hijack' }) },
+  // <provisioning: operation fixtures>
 };

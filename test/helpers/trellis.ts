@@ -43,6 +43,14 @@ export async function startTestTrellis(
   const { readFile } = await import('node:fs/promises');
   const caCert = running.caPath ? await readFile(running.caPath, 'utf8') : undefined;
   const dispatcher = new Agent({ connect: caCert ? { ca: caCert } : {} });
+  // Start-up work (migrations, the API document, job workers) can block the event loop for a moment;
+  // load shedding then answers 503 until its next sample. Tests begin once the server takes requests.
+  for (let i = 0; i < 100; i++) {
+    const res = await undiciFetch(`${running.url}/healthz`, { dispatcher }).catch(() => undefined);
+    await res?.body?.cancel();
+    if (res && res.status !== 503) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     running,
     url: running.url,
