@@ -7,6 +7,7 @@ import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { requestCommand } from './commands/request.ts';
 import { startCommand } from './commands/start.ts';
 import { templateCommand } from './commands/template.ts';
+import { templateCaptureCommand } from './commands/template-capture.ts';
 import { templatePlanCommand } from './commands/template-plan.ts';
 import { tenantCommand } from './commands/tenant.ts';
 import { tokenCommand } from './commands/token.ts';
@@ -29,7 +30,9 @@ export function buildProgram(): Command {
   keys.addCommand(keysRotateCommand());
   keys.addCommand(keysRewrapCommand());
   program.addCommand(keys);
-  program.addCommand(templateCommand().addCommand(templatePlanCommand()));
+  program.addCommand(
+    templateCommand().addCommand(templatePlanCommand()).addCommand(templateCaptureCommand()),
+  );
   program.addCommand(requestCommand());
   program.addCommand(tenantCommand());
   program.addCommand(tokenCommand());

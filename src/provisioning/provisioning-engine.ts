@@ -12,7 +12,8 @@ import { type Directory, type GraphClient, GraphError, graphPath, type TenantGra
 import type { JobQueue } from '../jobs/index.ts';
 import type { RequestService } from '../requests/index.ts';
 import type { Logger } from '../telemetry/index.ts';
-import type { TemplateDocument, TemplateService } from '../templates/index.ts';
+import type { TemplateDocument, TemplateService, TemplateView } from '../templates/index.ts';
+import { type CapturedTemplate, captureTeam } from './capture/capture-team.ts';
 import { type ConformanceReport, checkConformance } from './conformance.ts';
 import { buildProvisioningSpec, type ProvisioningSpec } from './provisioning-spec.ts';
 import {
@@ -120,6 +121,17 @@ export interface ProvisioningEngine {
     templateId: string,
     input: { version?: number | undefined; name?: string | undefined; requester?: string | undefined },
   ): Promise<TemplatePlan>;
+  /** Creates a template from an existing team (its content into the blob store as assets). */
+  capture(
+    tenantId: string,
+    input: { teamId: string; slug: string; name: string; description?: string | undefined },
+    actor: { type: 'user' | 'api_token' | 'system'; id: string; name?: string },
+  ): Promise<{ template: TemplateView; warnings: string[] }>;
+  /** Reads a team as a template without saving it (the CLI's --out). */
+  captureDocument(
+    tenantId: string,
+    input: { teamId: string; slug: string; name: string },
+  ): Promise<CapturedTemplate>;
   /** Executes (a slice of) one run; what the job handler calls. */
   execute(tenantId: string, runId: string, signal: AbortSignal): Promise<void>;
 }
@@ -1042,6 +1054,24 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
         operations,
         warnings,
       };
+    },
+    async captureDocument(tenantId, input) {
+      const graph = deps.graph.forTenant(await entraTenantOf(tenantId));
+      return captureTeam(graph, input.teamId, input);
+    },
+    async capture(tenantId, input, actor) {
+      const graph = deps.graph.forTenant(await entraTenantOf(tenantId));
+      const captured = await captureTeam(graph, input.teamId, input);
+      const template = await deps.templates.create(
+        tenantId,
+        {
+          document: captured.document,
+          assets: captured.assets,
+          comment: `Captured from team ${input.teamId}`,
+        },
+        { actor },
+      );
+      return { template, warnings: captured.warnings };
     },
     execute,
   };

@@ -45,3 +45,4 @@ export { toIsoDate, validateMetadataValues } from './validate-metadata.ts';
 export { registerTemplateSchemaDocument, templatesApiRoutes } from './routes/index.ts';
 export { formatOf, formatTemplate, parseTemplateText, type TemplateFormat } from './format-template.ts';
 export { readAssets } from './starter-catalog.ts';
+export { ASSET_EXTENSIONS, sniffAssetType } from './sniff-asset-type.ts';

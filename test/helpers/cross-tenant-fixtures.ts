@@ -347,5 +347,11 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   retryProvisioning: {},
   cancelProvisioning: { body: () => ({ removeTeam: true }) },
   planTemplate: { body: () => ({ name: 'Hijack' }) },
+  captureTemplate: {
+    body: () => ({ teamId: randomUUID(), slug: 'a-captured', name: 'A captured' }),
+    expect: 'own-tenant',
+    statuses: [404, 409],
+    note: "captures from the caller's own Microsoft 365 tenant (these tenants have none)",
+  },
   // <provisioning: operation fixtures>
 };

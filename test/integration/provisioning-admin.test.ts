@@ -123,6 +123,70 @@ describe('failed runs: retry, cancel, live events', () => {
     }
   });
 
+  test(
+    'a team captured as a template provisions back to the same structure',
+    { timeout: 120_000 },
+    async () => {
+      const source = await rig.waitForRun(await rig.requestTeam('project', 'Kestrel'));
+      assert.equal(source.status, 'completed');
+      const captured = await rig.tenant.call('POST', '/api/v1/templates/capture', {
+        teamId: source.teamId,
+        slug: 'kestrel-copy',
+        name: 'Kestrel copy',
+      });
+      assert.equal(captured.status, 201, JSON.stringify(captured.body));
+      const doc = captured.body.document;
+      assert.deepEqual(
+        doc.channels.map((c: { displayName: string; membershipType: string }) => [
+          c.displayName,
+          c.membershipType,
+        ]),
+        [
+          ['Planning', 'standard'],
+          ['Design', 'standard'],
+          ['Steering committee', 'private'],
+          ['Partners', 'shared'],
+        ],
+      );
+      const planning = doc.channels.find((c: { displayName: string }) => c.displayName === 'Planning');
+      assert.deepEqual(planning.tabs, [
+        {
+          displayName: 'Project plan',
+          teamsAppId: 'com.microsoft.teamspace.tab.planner',
+          plan: 'Project plan',
+        },
+      ]);
+      assert.deepEqual(
+        planning.files.map((f: { path: string }) => f.path),
+        ['Risks/RAID log.csv'],
+      );
+      assert.equal(doc.team.picture, 'picture.png', 'the team picture became an asset');
+      assert.deepEqual(doc.generalChannel.folders, ['Meeting notes']);
+      const plan = doc.planner.plans[0];
+      assert.deepEqual(
+        plan.buckets.map((b: { name: string }) => b.name),
+        ['Initiation', 'Planning', 'Execution', 'Closure'],
+      );
+      assert.deepEqual(
+        plan.tasks[0].checklist.map((i: { title: string }) => i.title),
+        ['Scope and objectives', 'Stakeholders', 'Budget'],
+      );
+      assert.ok(
+        captured.body.warnings.some((w: string) => w.includes('Partners')),
+        'shared channel files are reported',
+      );
+
+      // The captured template provisions a team the conformance check finds identical to it.
+      const copy = await rig.waitForRun(
+        await rig.requestTeam('kestrel-copy', 'Kestrel twin', {
+          metadata: { dataClassification: 'internal' },
+          owners: ['megan.bowen@contoso.onmicrosoft.com', 'lynne.robbins@contoso.onmicrosoft.com'],
+        }),
+      );
+      assert.equal(copy.status, 'completed', JSON.stringify(copy.error ?? copy.conformance?.differences));
+    },
+  );
+
   test('a requester without provisioning:manage cannot retry or cancel', async () => {
     const { createTestTenant } = await import('../helpers/api.ts');
     const reader = await createTestTenant(rig.trellis, {

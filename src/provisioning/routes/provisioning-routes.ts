@@ -312,6 +312,53 @@ export const provisioningRoutes: ApiRoutes = async (app, deps) => {
   );
 
   app.post(
+    '/templates/capture',
+    {
+      config: { access: 'templates:write', cost: 'write' },
+      schema: {
+        tags: TAGS,
+        operationId: 'captureTemplate',
+        summary:
+          'Create a template from an existing team: settings, picture, channels, tabs, apps, folders and files, Planner plans',
+        body: Type.Object(
+          {
+            teamId: Type.String({ minLength: 1, maxLength: 100 }),
+            slug: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,62}$' }),
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            description: Type.Optional(Type.String({ maxLength: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            templateId: Uuid,
+            slug: Type.String(),
+            version: Type.Integer(),
+            document: Type.Unknown(),
+            warnings: Type.Array(Type.String()),
+          }),
+          ...errorResponses(400, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { template, warnings } = await engine().capture(caller.tenantId, request.body, {
+        type: caller.kind,
+        id: caller.id,
+        ...(caller.displayName ? { name: caller.displayName } : {}),
+      });
+      return reply.code(201).header('location', `/api/v1/templates/${template.templateId}`).send({
+        templateId: template.templateId,
+        slug: template.slug,
+        version: template.currentVersion,
+        document: template.document,
+        warnings,
+      });
+    },
+  );
+
+  app.post(
     '/templates/:templateId/plan',
     {
       config: { access: 'templates:write' },
