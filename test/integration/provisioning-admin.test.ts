@@ -187,6 +187,42 @@ describe('failed runs: retry, cancel, live events', () => {
     },
   );
 
+  test('trellis request watch follows a run to its end and exits 0', { timeout: 120_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { writeFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const requestId = await rig.requestTeam('project', 'Lark');
+    const caFile = path.join(rig.trellis.dataDir, 'watch-ca.pem');
+    await writeFile(caFile, rig.trellis.caCert ?? '');
+    const child = spawn(
+      process.execPath,
+      [
+        'src/cli/index.ts',
+        'request',
+        'watch',
+        requestId,
+        '--url',
+        rig.trellis.url,
+        '--ca-file',
+        caFile,
+        '--json',
+      ],
+      { env: { PATH: process.env.PATH, TRELLIS_TOKEN: rig.tenant.token, DATA_DIR: rig.trellis.dataDir } },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; data: { status?: string; progress?: number } });
+    assert.equal(code, 0, out);
+    assert.ok(events.some((e) => e.event === 'progress'));
+    assert.ok(events.some((e) => e.event === 'log'));
+    assert.equal(events.at(-1)?.event, 'done');
+    assert.equal(events.at(-1)?.data.status, 'completed');
+  });
+
   test('a requester without provisioning:manage cannot retry or cancel', async () => {
     const { createTestTenant } = await import('../helpers/api.ts');
     const reader = await createTestTenant(rig.trellis, {
