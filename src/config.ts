@@ -62,7 +62,19 @@ export interface Config {
   readonly m365: M365Config;
   readonly webhooks: WebhookConfig;
   readonly provisioning: ProvisioningConfig;
+  /** The Teams app package (manifest) Trellis generates for tenant admins to upload. */
+  readonly teams: TeamsConfig;
   readonly logLevel: LogLevel;
+}
+
+/** The Teams app package: its id, name and the extra domains its tabs may load. */
+export interface TeamsConfig {
+  /** The manifest's app id; undefined means the Entra client id (`M365_CLIENT_ID`, or the sandbox's). */
+  readonly appId: string | undefined;
+  /** Short name shown in Teams (at most 30 characters, the manifest's limit). */
+  readonly appName: string;
+  /** Host names added to the manifest's `validDomains`, besides the public URL's host; lowercase. */
+  readonly validDomains: readonly string[];
 }
 
 /** The provisioning engine's workers. */
@@ -376,6 +388,24 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     example: '9444',
   },
   {
+    name: 'TEAMS_APP_ID',
+    doc: "Id (a GUID) of the Teams app in the generated app package (`trellis manifest`, `GET /api/v1/teams-app/package`). Unset: the Entra app's client id, which the bot and the message extension always use.",
+    default: '`M365_CLIENT_ID` (the sandbox app in embedded mode)',
+    example: '3f2b8c1e-5d4a-4e6f-9a7b-0c1d2e3f4a5b',
+  },
+  {
+    name: 'TEAMS_APP_NAME',
+    doc: 'Short name of the Teams app, as people see it in Teams (at most 30 characters).',
+    default: 'Trellis',
+    example: 'Contoso Teams',
+  },
+  {
+    name: 'TEAMS_VALID_DOMAINS',
+    doc: "Comma-separated host names (no scheme, port or path; `*.` allowed as the first label) added to the app manifest's `validDomains`, besides the host of `PUBLIC_URL`: domains the Teams tabs may navigate to.",
+    default: '(none)',
+    example: 'intranet.contoso.com,*.sharepoint.com',
+  },
+  {
     name: 'WEBHOOK_RETRY_SCHEDULE',
     doc: 'Seconds between webhook delivery attempts, comma-separated: one retry per entry after the first attempt (with up to 10% jitter). The default spans about three days.',
     default: '30,120,600,3600,10800,21600,43200,86400,86400',
@@ -684,6 +714,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       sliceSeconds: r.int('PROVISIONING_SLICE_SECONDS', 300, 5, 3600),
       graphMaxConcurrency: r.int('GRAPH_MAX_CONCURRENCY', 16, 1, 256),
     },
+    teams: loadTeams(r),
     logLevel: r.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -724,6 +755,36 @@ function loadM365(r: Reader, cwd: string): M365Config {
     caFile: caFile ? path.resolve(cwd, caFile) : undefined,
     sandboxPort: r.int('SANDBOX_PORT', 8444, 0, 65535),
   };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// A DNS host name, optionally with a leading wildcard label (`*.contoso.com`), as validDomains allows.
+const HOST_NAME =
+  /^(\*\.)?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function loadTeams(r: Reader): TeamsConfig {
+  const appId = r.raw('TEAMS_APP_ID');
+  if (appId !== undefined && !GUID.test(appId)) {
+    throw errors.config('TEAMS_APP_ID', `must be a GUID, got "${appId}"`);
+  }
+  const appName = r.string('TEAMS_APP_NAME', 'Trellis');
+  if (appName.length > 30) {
+    throw errors.config(
+      'TEAMS_APP_NAME',
+      `must be at most 30 characters (Teams' limit), got ${appName.length}`,
+    );
+  }
+  const validDomains = (r.list('TEAMS_VALID_DOMAINS') ?? []).map((entry) => {
+    const host = entry.toLowerCase();
+    if (!HOST_NAME.test(host)) {
+      throw errors.config(
+        'TEAMS_VALID_DOMAINS',
+        `"${entry}" is not a host name (no scheme, port or path; "*." only as the first label)`,
+      );
+    }
+    return host;
+  });
+  return { appId, appName, validDomains: [...new Set(validDomains)] };
 }
 
 function loadWebhooks(r: Reader, cwd: string): WebhookConfig {

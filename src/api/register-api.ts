@@ -10,6 +10,7 @@ import { directoryRoutes } from '../graph/index.ts';
 import { webhookRoutes } from '../webhooks/index.ts';
 import { provisioningRoutes } from '../provisioning/index.ts';
 import { registerTemplateSchemaDocument, templatesApiRoutes } from '../templates/index.ts';
+import { teamsAppRoutes } from '../teams/manifest/index.ts';
 
 /**
  * Mounts REST API v1 under /api/v1. Every route must declare `config.access`; the auth hook
@@ -34,6 +35,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     directoryRoutes,
     // <provisioning: routes>
     provisioningRoutes,
+    // <teams-app: routes>
+    teamsAppRoutes,
   ];
   await app.register(
     async (api) => {

@@ -4,6 +4,7 @@ import { dbMigrateCommand } from './commands/db-migrate.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { keysRewrapCommand } from './commands/keys-rewrap.ts';
 import { keysRotateCommand } from './commands/keys-rotate.ts';
+import { manifestCommand } from './commands/manifest.ts';
 import { requestCommand } from './commands/request.ts';
 import { startCommand } from './commands/start.ts';
 import { templateCommand } from './commands/template.ts';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     templateCommand().addCommand(templatePlanCommand()).addCommand(templateCaptureCommand()),
   );
   program.addCommand(requestCommand());
+  program.addCommand(manifestCommand());
   program.addCommand(tenantCommand());
   program.addCommand(tokenCommand());
   program.addCommand(versionCommand());

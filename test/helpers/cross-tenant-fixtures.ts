@@ -354,4 +354,16 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     note: "captures from the caller's own Microsoft 365 tenant (these tenants have none)",
   },
   // <provisioning: operation fixtures>
+  // Teams app package (the deployment's, the same for every tenant: nothing of B's in it)
+  getTeamsAppPackage: {
+    expect: 'own-tenant',
+    statuses: [200, 409],
+    note: 'one package per deployment; 409 without Microsoft 365 (this matrix runs without the sandbox)',
+  },
+  getTeamsAppManifest: {
+    expect: 'own-tenant',
+    statuses: [200, 409],
+    note: 'one manifest per deployment; 409 without Microsoft 365 (this matrix runs without the sandbox)',
+  },
+  // <teams-app: operation fixtures>
 };
