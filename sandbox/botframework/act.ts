@@ -132,6 +132,24 @@ async function deliverAndRecord(
   };
 }
 
+/** A conversation the user can see: a 1:1 chat with the bot is only ever seen by its user. */
+function visibleConversation(
+  tenant: TenantState,
+  user: DirectoryUser,
+  conversationId: string,
+): BotConversation {
+  const conversation = botState(tenant).conversations.find((c) => c.id === conversationId);
+  if (!conversation) throw notFound(`Conversation ${conversationId}`);
+  if (conversation.conversationType === 'personal' && conversation.userId !== user.id) {
+    throw new ConnectorError(
+      403,
+      'Forbidden',
+      `${user.displayName} cannot see another user's chat with the bot.`,
+    );
+  }
+  return conversation;
+}
+
 /** A user sends the bot a message: in the 1:1 chat, or as a channel post that @mentions the bot. */
 export async function actMessage(
   ctx: SandboxContext,
@@ -163,8 +181,7 @@ export async function actCardAction(
   },
 ): Promise<ActResult> {
   const user = actingUser(tenant, input.userId);
-  const conversation = botState(tenant).conversations.find((c) => c.id === input.conversationId);
-  if (!conversation) throw notFound(`Conversation ${input.conversationId}`);
+  const conversation = visibleConversation(tenant, user, input.conversationId);
   const target = conversation.activities.find((a) => a.id === input.activityId && !a.deleted);
   if (!target) throw notFound(`Activity ${input.activityId}`);
   const reg = registration(tenant, conversation.botAppId);
@@ -199,6 +216,40 @@ export async function actCardAction(
   return result;
 }
 
+/**
+ * A dialog (task module) opened from a card: `Action.Submit` with `msteams.type: "task/fetch"` makes
+ * Teams send `task/fetch` with the button's data; the dialog's own submit sends `task/submit` with
+ * the button's data and the dialog's inputs. Both answer with `{ task: … }`.
+ */
+export async function actDialog(
+  ctx: SandboxContext,
+  tenant: TenantState,
+  input: {
+    userId: string;
+    conversationId: string;
+    activityId: string;
+    kind: 'fetch' | 'submit';
+    data?: Record<string, unknown>;
+  },
+): Promise<ActResult> {
+  const user = actingUser(tenant, input.userId);
+  const conversation = visibleConversation(tenant, user, input.conversationId);
+  if (!conversation.activities.some((a) => a.id === input.activityId && !a.deleted)) {
+    throw notFound(`Activity ${input.activityId}`);
+  }
+  const reg = registration(tenant, conversation.botAppId);
+  const scope = scopeForConversation(ctx, tenant, reg, conversation);
+  const activity = invokeActivity(
+    scope,
+    user,
+    invokeActivityId(),
+    input.kind === 'fetch' ? 'task/fetch' : 'task/submit',
+    { data: input.data ?? {}, context: { theme: 'default' } },
+    { replyToId: input.activityId, source: 'message' },
+  );
+  return deliverAndRecord(ctx, scope, activity, INVOKE_TIMEOUT_MS);
+}
+
 /** A user runs a message-extension command: search (`query`), open a dialog (`fetchTask`) or submit it. */
 export async function actMessageExtension(
   ctx: SandboxContext,
@@ -210,6 +261,8 @@ export async function actMessageExtension(
     parameters?: { name: string; value: unknown }[] | Record<string, unknown>;
     data?: Record<string, unknown>;
     commandContext?: 'compose' | 'commandbox' | 'message';
+    /** With `commandContext: 'message'`: the message the command was run on (its id in a conversation). */
+    messageId?: string;
     conversation?: ConversationTarget;
     botAppId?: string;
   },
@@ -217,7 +270,8 @@ export async function actMessageExtension(
   const user = actingUser(tenant, input.userId);
   const reg = registration(tenant, input.botAppId);
   const scope = scopeFor(ctx, tenant, reg, user, input.conversation ?? 'personal');
-  const commandContext = input.commandContext ?? 'compose';
+  const commandContext = input.messageId ? 'message' : (input.commandContext ?? 'compose');
+  const messagePayload = input.messageId ? messagePayloadOf(tenant, input.messageId) : undefined;
   let name: string;
   let value: Record<string, unknown>;
   if (input.kind === 'query') {
@@ -229,6 +283,7 @@ export async function actMessageExtension(
   } else if (input.kind === 'fetchTask') {
     name = 'composeExtension/fetchTask';
     value = { commandId: input.commandId, commandContext, context: { theme: 'default' } };
+    if (messagePayload) value.messagePayload = messagePayload;
   } else {
     name = 'composeExtension/submitAction';
     value = {
@@ -237,6 +292,7 @@ export async function actMessageExtension(
       context: { theme: 'default' },
       data: input.data ?? {},
     };
+    if (messagePayload) value.messagePayload = messagePayload;
   }
   const activity = invokeActivity(scope, user, invokeActivityId(), name, value, { source: commandContext });
   return deliverAndRecord(ctx, scope, activity, INVOKE_TIMEOUT_MS);
@@ -269,4 +325,57 @@ function scopeForConversation(
     if (tree) scope.team = { botTeamId: botTeamIdOf(tree), groupId: tree.id, name: tree.displayName };
   }
   return scope;
+}
+
+/**
+ * The `messagePayload` Teams adds to an action command run on a message: the message's id, HTML
+ * body, author and the people it @mentions (`<at>Display Name</at>` matched in the directory).
+ */
+function messagePayloadOf(tenant: TenantState, messageId: string): Record<string, unknown> {
+  for (const conversation of botState(tenant).conversations) {
+    const found = conversation.activities.find(
+      (a) => a.id === messageId && a.type === 'message' && !a.deleted,
+    );
+    if (!found) continue;
+    const activity = found.activity;
+    const from = activity.from as { aadObjectId?: string; name?: string; id?: string } | undefined;
+    const text = typeof activity.text === 'string' ? activity.text : '';
+    const author = tenant.directory.users.find((u) => u.id === from?.aadObjectId);
+    const mentions = [...text.matchAll(/<at>([^<]+)<\/at>/g)]
+      .map((m, i) => {
+        const mentioned = tenant.directory.users.find((u) => u.displayName === m[1]);
+        return mentioned
+          ? {
+              id: i,
+              mentionText: m[1],
+              mentioned: {
+                user: { id: mentioned.id, displayName: mentioned.displayName, userIdentityType: 'aadUser' },
+              },
+            }
+          : null;
+      })
+      .filter((m) => m !== null);
+    return {
+      id: found.id,
+      replyToId: found.replyToId ?? null,
+      createdDateTime: found.timestamp,
+      messageType: 'message',
+      importance: 'normal',
+      locale: 'en-us',
+      body: { contentType: 'html', content: `<p>${text}</p>` },
+      from: author
+        ? { user: { id: author.id, displayName: author.displayName, userIdentityType: 'aadUser' } }
+        : {
+            application: {
+              id: from?.id ?? '',
+              displayName: from?.name ?? '',
+              applicationIdentityType: 'bot',
+            },
+          },
+      mentions,
+      attachments: [],
+      reactions: [],
+    };
+  }
+  throw notFound(`Message ${messageId}`);
 }

@@ -13,6 +13,7 @@ import { botRuntime } from './runtime.ts';
 export {
   type ActResult,
   actCardAction,
+  actDialog,
   actInstall,
   actMessage,
   actMessageExtension,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors } from '../errors/index.ts';
 import { API_TOKEN_PREFIX } from '../identity/index.ts';
 import type { ApiDeps } from './api-types.ts';
-import { type ApiScope, type Caller, scopesForRoles } from './caller.ts';
+import { type ApiScope, type Caller, userCaller } from './caller.ts';
 
 /**
  * Authenticates every /api/v1 request whose route is not public, then checks the route's access.
@@ -38,15 +38,5 @@ async function authenticate(request: FastifyRequest, deps: ApiDeps): Promise<Cal
     };
   }
   // <identity: Entra access tokens>
-  const user = await deps.domain.identity.authenticateUser(header);
-  return {
-    tenantId: user.tenantId,
-    kind: 'user',
-    id: user.userId,
-    displayName: user.displayName,
-    roles: user.roles,
-    scopes: scopesForRoles(user.roles),
-    entraTenantId: user.entraTenantId,
-    ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}),
-  };
+  return userCaller(await deps.domain.identity.authenticateUser(header));
 }

@@ -48,6 +48,27 @@ export interface Caller {
   userPrincipalName?: string;
 }
 
+/** The caller of a signed-in user (an Entra token, or a user Bot Framework vouched for). */
+export function userCaller(user: {
+  tenantId: string;
+  userId: string;
+  displayName: string | null;
+  roles: readonly Role[];
+  entraTenantId: string;
+  userPrincipalName: string | null;
+}): Caller {
+  return {
+    tenantId: user.tenantId,
+    kind: 'user',
+    id: user.userId,
+    displayName: user.displayName,
+    roles: user.roles,
+    scopes: scopesForRoles(user.roles),
+    entraTenantId: user.entraTenantId,
+    ...(user.userPrincipalName ? { userPrincipalName: user.userPrincipalName } : {}),
+  };
+}
+
 /** Who the audit trail names for a change made by this caller. */
 export function auditActorOf(caller: Caller): AuditActor {
   return {

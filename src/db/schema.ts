@@ -4,6 +4,7 @@ import type { RequestTables } from './tables/requests.ts';
 import type { TemplateTables } from './tables/templates.ts';
 import type { ProvisioningTables } from './tables/provisioning.ts';
 import type { WebhookTables } from './tables/webhooks.ts';
+import type { TeamsBotTables } from './tables/teams-bot.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json<T> = ColumnType<T, string, string>;
@@ -76,7 +77,7 @@ export interface SchemaMigrationsTable {
 
 /** Every table; each capability keeps its row types in ./tables/<capability>.ts. */
 export interface Database
-  extends IdentityTables, TemplateTables, RequestTables, WebhookTables, ProvisioningTables {
+  extends IdentityTables, TemplateTables, RequestTables, WebhookTables, ProvisioningTables, TeamsBotTables {
   tenants: TenantsTable;
   tenant_settings: TenantSettingsTable;
   secrets: SecretsTable;

@@ -24,6 +24,8 @@ export interface SignedInUser {
   displayName: string | null;
   /** Always includes `requester`. */
   roles: Role[];
+  /** From the directory, when Trellis read it (bot users): the language Teams shows them. */
+  preferredLanguage?: string | null;
 }
 
 export interface IdentityService {
@@ -33,6 +35,17 @@ export interface IdentityService {
    *   onboarded or suspended), service_unavailable (keys unreachable).
    */
   authenticateUser(authorizationHeader: string | undefined): Promise<SignedInUser>;
+  /**
+   * A user Bot Framework vouched for (the `from` of an activity whose Connector token was checked):
+   * their Trellis tenant and roles. Activities carry no app roles, so roles come from Trellis
+   * assignments and mapped groups. The UPN is read from the directory when Graph can tell.
+   * @throws AppError forbidden (tenant not onboarded or suspended), unauthorized (no user id).
+   */
+  resolveMember(
+    entraTenantId: string,
+    userId: string,
+    profile: { displayName?: string | null },
+  ): Promise<SignedInUser>;
   /**
    * Roles of a user: requester, the token's app roles, roles of mapped groups, Trellis assignments.
    * Group and assignment roles are cached for a minute (dropped at once when an assignment changes).
@@ -188,6 +201,51 @@ export function createIdentityService(deps: {
         userPrincipalName: upn,
         displayName,
         roles: await service.rolesOf(tenant.tenantId, entraTenantId, userId, identity.roles),
+      };
+    },
+
+    async resolveMember(entraTenantIdRaw, userIdRaw, profile) {
+      const entraTenantId = entraTenantIdRaw.toLowerCase();
+      const userId = userIdRaw.toLowerCase();
+      if (!userId) throw errors.unauthorized('The activity names no Entra user (aadObjectId)');
+      const tenant = await tenantOf(entraTenantId);
+      if (!tenant.tenantId) {
+        throw errors.forbidden(
+          `Your organization (Entra tenant ${entraTenantId}) has not onboarded Trellis: the tenant is not onboarded. ` +
+            `An administrator can grant consent at ${config.publicUrl}/api/v1/onboarding/consent`,
+        );
+      }
+      if (tenant.status === 'suspended') throw errors.forbidden('This Trellis tenant is suspended');
+      const key = `identity:member:${entraTenantId}:${userId}`;
+      let known = await cache.get<{
+        upn: string | null;
+        displayName: string | null;
+        language: string | null;
+      }>(key);
+      if (!known) {
+        const found = await deps.directory
+          .forTenant(entraTenantId)
+          .getUser(userId)
+          .catch((error: unknown) => {
+            log.warn({ err: error, tenantId: tenant.tenantId }, 'directory look-up of a bot user failed');
+            return null;
+          });
+        known = {
+          upn: found?.userPrincipalName ?? null,
+          displayName: found?.displayName ?? profile.displayName ?? null,
+          language: found?.preferredLanguage ?? null,
+        };
+        await cache.set(key, known, ROLES_TTL_MS);
+      }
+      await users.seen(tenant.tenantId, { userId, upn: known.upn, displayName: known.displayName });
+      return {
+        tenantId: tenant.tenantId,
+        entraTenantId,
+        userId,
+        userPrincipalName: known.upn,
+        displayName: known.displayName,
+        preferredLanguage: known.language,
+        roles: await service.rolesOf(tenant.tenantId, entraTenantId, userId, []),
       };
     },
 

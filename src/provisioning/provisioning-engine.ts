@@ -1,3 +1,4 @@
+import { teamsAppIdOf } from '../teams/manifest/index.ts';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -222,7 +223,8 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
   /** Each execution holds the lease under its own name: a second job for a run never runs beside it. */
   const newOwner = () => `${processId}:${randomUUID().slice(0, 8)}`;
   const leaseMs = config.provisioning.leaseSeconds * 1000;
-  const trellisManifestId = config.m365.clientId ?? null;
+  // The Trellis app as the org catalog knows it: its manifest id (TEAMS_APP_ID, else the client id).
+  const trellisManifestId = teamsAppIdOf(config) ?? null;
   const STEPS: readonly StepDefinition[] = [
     createGroupStep,
     createTeamStep,

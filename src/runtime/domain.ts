@@ -15,6 +15,7 @@ import { createProvisioningEngine, type ProvisioningEngine } from '../provisioni
 import { createRequestService, type RequestService } from '../requests/index.ts';
 import { createTemplateService, type TemplateService } from '../templates/index.ts';
 import { createEventBus, type OutboxEventBus } from '../events/index.ts';
+import { createTeamsBot, type TeamsBot } from '../teams/index.ts';
 import { createJobQueue, type JobQueue } from '../jobs/index.ts';
 import { createWebhookSender, createWebhookService, type WebhookService } from '../webhooks/index.ts';
 import type { Logger } from '../telemetry/index.ts';
@@ -61,6 +62,9 @@ export interface Domain {
   // <provisioning: fields>
   /** The provisioning engine: durable runs of approved requests, plan and capture. */
   provisioning: ProvisioningEngine;
+  // <teams: fields>
+  /** The Teams bot: commands, card actions, message extensions, proactive cards. */
+  teams: TeamsBot;
   /**
    * Starts background work (job workers, event dispatch, schedules) and, in embedded mode, the demo
    * tenant. `workers: false` (the CLI) enqueues without running jobs.
@@ -145,6 +149,22 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
   });
   starters.push(() => provisioning.start());
   stoppers.push(() => provisioning.stop());
+  // <teams: construction>
+  const teams = createTeamsBot({
+    config: deps.config,
+    log: deps.log,
+    db: deps.db,
+    cache: deps.cache,
+    graph,
+    directory,
+    identity,
+    templates,
+    requests,
+    provisioning,
+  });
+  // Notifications run where events are dispatched (job workers), whichever process that is.
+  teams.start(events);
+  stoppers.push(() => teams.stop());
   /** In embedded mode the Contoso demo tenant is onboarded and given the starter catalog. */
   async function embeddedDemo() {
     // <embedded: demo tenant onboarding and starter catalog>
@@ -194,6 +214,8 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     requests,
     // <provisioning: members>
     provisioning,
+    // <teams: members>
+    teams,
     async start(options = {}) {
       await jobs.start({ workers: options.workers ?? true });
       stoppers.push(() => jobs.stop());

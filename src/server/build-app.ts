@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { EnvelopeCipher, KeyProvider, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { registerApi } from '../api/register-api.ts';
+import { registerBotRoute } from '../teams/index.ts';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
 import type { Domain } from '../runtime/domain.ts';
 import type { BlobStore } from '../storage/index.ts';
@@ -163,6 +164,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   if (deps.domain && deps.secrets && deps.cipher) {
     const { config: c, log, db, cache, blobs, secrets, cipher, domain } = deps;
     await registerApi(app, { config: c, log, db, cache, blobs, secrets, cipher, domain });
+    // <teams: the bot's messaging endpoint>
+    await registerBotRoute(app, domain.teams);
   }
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>

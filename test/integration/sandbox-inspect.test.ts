@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import {
   CONTOSO_DOMAIN,
   CONTOSO_TENANT_ID,
@@ -16,6 +12,7 @@ import {
   TRELLIS_CLIENT_ID,
 } from '../../sandbox/state/seed-contoso.ts';
 import type { DirectoryUser, TenantState } from '../../sandbox/state/types.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { seededMember } from '../helpers/directory.ts';
 import { sendCardToUser } from '../helpers/connector.ts';
@@ -192,27 +189,7 @@ describe('inspection API and page', () => {
       body: { endpoint: `https://localhost:${closedPort}/api/messages` },
     });
 
-    // Chromium trusts the sandbox CA through an NSS database in a private HOME: no check is skipped.
-    const home = await mkdtemp(path.join(tmpdir(), 'trellis-chromium-'));
-    const nssdb = `sql:${path.join(home, '.pki', 'nssdb')}`;
-    await mkdir(path.join(home, '.pki', 'nssdb'), { recursive: true });
-    await run('certutil', ['-d', nssdb, '-N', '--empty-password']);
-    await run('certutil', [
-      '-d',
-      nssdb,
-      '-A',
-      '-t',
-      'C,,',
-      '-n',
-      'Trellis M365 Sandbox CA',
-      '-i',
-      sandbox.sandbox.caPath,
-    ]);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      env: { HOME: home, PATH: process.env.PATH ?? '' },
-    });
+    const { browser, close } = await launchChromium([sandbox.sandbox.caPath]);
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
@@ -249,8 +226,7 @@ describe('inspection API and page', () => {
       const unexpected = problems.filter((p) => !/Failed to load resource/.test(p));
       assert.deepEqual(unexpected, [], 'no script errors or CSP violations');
     } finally {
-      await browser.close();
-      await rm(home, { recursive: true, force: true });
+      await close();
     }
   });
 

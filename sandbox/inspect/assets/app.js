@@ -54,13 +54,14 @@
     action().catch((error) => setStatus(error.message, true));
   }
 
-  function renderCard(card, onExecute) {
+  function renderCard(card, onExecute, onSubmit) {
     const adaptiveCard = new window.AdaptiveCards.AdaptiveCard();
     adaptiveCard.onExecuteAction = (action) => {
       const type = action.getJsonTypeName();
       if (type === 'Action.OpenUrl') window.open(action.url, '_blank', 'noopener');
       else if (type === 'Action.Execute' && onExecute) onExecute(action);
-      else setStatus(`${type} is not routed by the sandbox (Trellis cards use Action.Execute).`, true);
+      else if (type === 'Action.Submit' && onSubmit) onSubmit(action);
+      else setStatus(`${type} is not routed by the sandbox here.`, true);
     };
     adaptiveCard.parse(card);
     return adaptiveCard.render() || el('p', { class: 'muted' }, 'This card could not be rendered.');
@@ -125,6 +126,18 @@
                 'aria-label': `Bot installation for ${user.displayName}`,
                 onchange: (event) =>
                   run(async () => {
+                    if (event.target.value === 'installed') {
+                      // Installing is what Teams does: the bot receives conversationUpdate and may greet.
+                      const result = await api(tenantPath('/act/install'), {
+                        method: 'POST',
+                        body: { userId: user.id },
+                      });
+                      setStatus(
+                        `${user.displayName}: app installed (bot answered ${result.delivery.status})`,
+                      );
+                      await loadConversations();
+                      return;
+                    }
                     await api(tenantPath(`/users/${encodeURIComponent(user.id)}/bot`), {
                       method: 'PUT',
                       body: { state: event.target.value },
@@ -327,8 +340,11 @@
           el(
             'div',
             { class: 'card' },
-            renderCard(attachment.content, (action) =>
-              run(() => pressButton(conversation.id, activity.id, action)),
+            renderCard(
+              attachment.content,
+              (action) => run(() => pressButton(conversation.id, activity.id, action)),
+              // Action.Submit with msteams.type "task/fetch" opens a dialog (Teams sends task/fetch).
+              (action) => run(() => openDialog(conversation.id, activity.id, action.data || {})),
             ),
           ),
         );
@@ -363,7 +379,31 @@
     await loadConversations();
   }
 
-  function showAnswer(result) {
+  async function openDialog(conversationId, activityId, data) {
+    if (data?.msteams?.type !== 'task/fetch') {
+      setStatus('Action.Submit outside a dialog is not routed by the sandbox.', true);
+      return;
+    }
+    setStatus('Opening the dialog…');
+    const dialog = { conversationId, activityId };
+    const result = await api(tenantPath('/act/dialog'), {
+      method: 'POST',
+      body: { userId: actingUserId(), conversationId, activityId, kind: 'fetch', data },
+    });
+    showAnswer(result, dialog);
+  }
+
+  async function submitDialog(dialog, data) {
+    setStatus('Submitting the dialog…');
+    const result = await api(tenantPath('/act/dialog'), {
+      method: 'POST',
+      body: { userId: actingUserId(), ...dialog, kind: 'submit', data },
+    });
+    showAnswer(result, dialog);
+    await loadConversations();
+  }
+
+  function showAnswer(result, dialog) {
     const { delivery } = result;
     setStatus(
       delivery.error ? delivery.error : `Bot answered ${delivery.status} in ${delivery.elapsedMs} ms`,
@@ -384,7 +424,15 @@
     for (const attachment of cards) {
       parts.push(
         attachment.contentType === ADAPTIVE_CARD
-          ? el('div', { class: 'card' }, renderCard(attachment.content))
+          ? el(
+              'div',
+              { class: 'card' },
+              renderCard(
+                attachment.content,
+                undefined,
+                dialog ? (action) => run(() => submitDialog(dialog, action.data || {})) : undefined,
+              ),
+            )
           : el('pre', {}, JSON.stringify(attachment, null, 2)),
       );
     }

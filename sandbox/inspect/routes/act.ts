@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   actCardAction,
+  actDialog,
   actInstall,
   actMessage,
   actMessageExtension,
@@ -126,6 +127,7 @@ export function actRoutes(app: FastifyInstance, ctx: SandboxContext): void {
             },
             data: { type: 'object', additionalProperties: true },
             commandContext: { type: 'string', enum: ['compose', 'commandbox', 'message'] },
+            messageId: { type: 'string', minLength: 1 },
             conversation: conversationTarget,
             botAppId: { type: 'string' },
           },
@@ -133,6 +135,28 @@ export function actRoutes(app: FastifyInstance, ctx: SandboxContext): void {
       },
     },
     async (request) => actMessageExtension(ctx, tenantParam(ctx, request.params.tenantId), request.body),
+  );
+
+  app.post<{ Params: { tenantId: string }; Body: Parameters<typeof actDialog>[2] }>(
+    '/sandbox/api/tenants/:tenantId/act/dialog',
+    {
+      schema: {
+        params,
+        body: {
+          type: 'object',
+          required: ['userId', 'conversationId', 'activityId', 'kind'],
+          additionalProperties: false,
+          properties: {
+            userId: { type: 'string', minLength: 1 },
+            conversationId: { type: 'string', minLength: 1 },
+            activityId: { type: 'string', minLength: 1 },
+            kind: { type: 'string', enum: ['fetch', 'submit'] },
+            data: { type: 'object', additionalProperties: true },
+          },
+        },
+      },
+    },
+    async (request) => actDialog(ctx, tenantParam(ctx, request.params.tenantId), request.body),
   );
 
   app.post<{ Params: { tenantId: string }; Body: { userId: string; teamId?: string; botAppId?: string } }>(
