@@ -20,7 +20,7 @@ describe('embedded mode: approving from the card rendered in /sandbox', () => {
   after(() => trellis.close());
 
   test(
-    'install from the page, receive the card, press Approve: the request is approved',
+    'install from the page, receive the card, press Approve; Edit opens a dialog that approves with the edits',
     { timeout: 180_000 },
     async () => {
       const sandbox = await sandboxClient(trellis);
@@ -72,6 +72,25 @@ describe('embedded mode: approving from the card rendered in /sandbox', () => {
         });
         await decided.first().waitFor({ timeout: 30_000 });
         assert.equal(await decided.first().getByRole('button', { name: 'Approve' }).count(), 0);
+
+        // Edit opens a dialog (task/fetch); submitting it approves with the edits (task/submit).
+        const second = await adele.call('POST', '/api/v1/requests', {
+          template: 'project',
+          name: 'Kestrel draft',
+          metadata: METADATA.project,
+        });
+        assert.equal(second.status, 201, JSON.stringify(second.body));
+        const pending = page.locator('#conversation .ac-adaptiveCard', { hasText: 'Kestrel draft' });
+        await pending.getByRole('button', { name: 'Edit' }).waitFor({ timeout: 60_000 });
+        await pending.getByRole('button', { name: 'Edit' }).click();
+        const dialog = page.locator('#bot-answer .ac-adaptiveCard');
+        await dialog.getByLabel('Team name').waitFor();
+        await dialog.getByLabel('Team name').fill('Kestrel');
+        await dialog.getByRole('button', { name: 'Save and approve' }).click();
+        await page.locator('#bot-answer pre', { hasText: 'Approved by Grady Archie' }).waitFor();
+        const edited = await adele.call('GET', `/api/v1/requests/${second.body.requestId as string}`);
+        assert.equal(edited.body.name, 'Kestrel');
+        assert.notEqual(edited.body.status, 'pending_approval');
         assert.deepEqual(problems, []);
       } finally {
         await close();
