@@ -64,7 +64,26 @@ export interface Config {
   readonly provisioning: ProvisioningConfig;
   /** The Teams app package (manifest) Trellis generates for tenant admins to upload. */
   readonly teams: TeamsConfig;
+  readonly network: NetworkConfig;
   readonly logLevel: LogLevel;
+}
+
+/** The single entry point, published security contact and the hosts Trellis calls besides Microsoft 365. */
+export interface NetworkConfig {
+  /** Azure Front Door profile ids (`X-Azure-FDID`); when set, every request must carry one of them. */
+  readonly frontDoorIds: readonly string[];
+  /** IPs/CIDRs allowed to connect at all (the front's egress ranges); empty: anyone. */
+  readonly allowedSources: readonly string[];
+  /** IPs/CIDRs whose health probes (`/livez`, `/readyz`, `/healthz`) pass the entry lock. */
+  readonly healthProbeSources: readonly string[];
+  /** `Contact:` of `/.well-known/security.txt` (mailto: or https:). */
+  readonly securityContact: string;
+  /** Where the user and admin documentation lives, when it is not served by Trellis. */
+  readonly helpCenterUrl: string | undefined;
+  /** Azure Monitor / Application Insights connection string (its ingestion endpoint is allowlisted). */
+  readonly appInsightsConnectionString: string | undefined;
+  /** OTLP/HTTP collector (traces and metrics). */
+  readonly otlpEndpoint: string | undefined;
 }
 
 /** The Teams app package: its id, name and the extra domains its tabs may load. */
@@ -406,6 +425,49 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     example: 'intranet.contoso.com,*.sharepoint.com',
   },
   {
+    name: 'FRONT_DOOR_IDS',
+    doc: 'Comma-separated Azure Front Door profile ids. When set, every request must carry one of them in `X-Azure-FDID` (Front Door adds it): requests that bypass the front are refused with 403, except health probes from `HEALTH_PROBE_SOURCES`.',
+    default: '(off)',
+    example: 'a1b2c3d4-0000-4000-8000-00000000f00d',
+  },
+  {
+    name: 'ALLOWED_SOURCES',
+    doc: "Comma-separated IPs or CIDRs allowed to connect at all (the front's egress ranges, e.g. the `AzureFrontDoor.Backend` service tag, or your load balancer). Anyone else is refused with 403, except health probes from `HEALTH_PROBE_SOURCES`.",
+    default: '(anyone)',
+    example: '147.243.0.0/16,10.0.0.0/8',
+  },
+  {
+    name: 'HEALTH_PROBE_SOURCES',
+    doc: 'Comma-separated IPs or CIDRs whose health probes (`/livez`, `/readyz`, `/healthz`) pass the entry lock without `X-Azure-FDID`.',
+    default: '127.0.0.1,::1',
+    example: '127.0.0.1,::1,168.63.129.16',
+  },
+  {
+    name: 'SECURITY_CONTACT',
+    doc: 'Where vulnerabilities are reported: the `Contact:` of `/.well-known/security.txt` (`mailto:` or `https:`).',
+    default: 'mailto:security@<host of PUBLIC_URL>',
+    example: 'mailto:security@contoso.com',
+  },
+  {
+    name: 'HELP_CENTER_URL',
+    doc: 'The help center (user and admin documentation) when hosted elsewhere; listed in the domain allowlist.',
+    default: '(none)',
+    example: 'https://help.trellis.example',
+  },
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    doc: 'Azure Monitor / Application Insights connection string; its ingestion and live endpoints are listed in the domain allowlist.',
+    default: '(none)',
+    example: 'InstrumentationKey=…;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
+    secret: true,
+  },
+  {
+    name: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    doc: 'OTLP/HTTP collector for traces and metrics; listed in the domain allowlist.',
+    default: '(none)',
+    example: 'https://otel.contoso.com:4318',
+  },
+  {
     name: 'WEBHOOK_RETRY_SCHEDULE',
     doc: 'Seconds between webhook delivery attempts, comma-separated: one retry per entry after the first attempt (with up to 10% jitter). The default spans about three days.',
     default: '30,120,600,3600,10800,21600,43200,86400,86400',
@@ -715,6 +777,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       graphMaxConcurrency: r.int('GRAPH_MAX_CONCURRENCY', 16, 1, 256),
     },
     teams: loadTeams(r),
+    network: loadNetwork(r, publicUrl),
     logLevel: r.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -725,6 +788,37 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     throw errors.config('HEADERS_TIMEOUT_MS', 'must not exceed REQUEST_TIMEOUT_MS');
   }
   return deepFreeze(config);
+}
+
+function loadNetwork(r: Reader, publicUrl: string): NetworkConfig {
+  const frontDoorIds = (r.list('FRONT_DOOR_IDS') ?? []).map((id) => id.toLowerCase());
+  for (const id of frontDoorIds) {
+    if (!GUID.test(id)) throw errors.config('FRONT_DOOR_IDS', `"${id}" is not a Front Door id (a GUID)`);
+  }
+  const allowedSources = r.list('ALLOWED_SOURCES') ?? [];
+  for (const entry of allowedSources) checkCidr('ALLOWED_SOURCES', entry);
+  const healthProbeSources = r.list('HEALTH_PROBE_SOURCES') ?? ['127.0.0.1', '::1'];
+  for (const entry of healthProbeSources) checkCidr('HEALTH_PROBE_SOURCES', entry);
+  const contact = r.raw('SECURITY_CONTACT') ?? `mailto:security@${new URL(publicUrl).hostname}`;
+  if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(contact)) {
+    throw errors.config('SECURITY_CONTACT', 'must be a mailto: address or an https: URL');
+  }
+  const insights = r.raw('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  if (insights !== undefined && !/(^|;)\s*(InstrumentationKey|IngestionEndpoint)=/i.test(insights)) {
+    throw errors.config(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'is not an Application Insights connection string',
+    );
+  }
+  return {
+    frontDoorIds,
+    allowedSources,
+    healthProbeSources,
+    securityContact: contact,
+    helpCenterUrl: r.url('HELP_CENTER_URL', ['https:'])?.replace(/\/+$/, ''),
+    appInsightsConnectionString: insights,
+    otlpEndpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['https:', 'http:'])?.replace(/\/+$/, ''),
+  };
 }
 
 function loadM365(r: Reader, cwd: string): M365Config {

@@ -8,6 +8,7 @@ import { installRateLimitTiers } from './rate-limit-tiers.ts';
 import { approvalRoutes, requestRoutes } from '../requests/index.ts';
 import { directoryRoutes } from '../graph/index.ts';
 import { webhookRoutes } from '../webhooks/index.ts';
+import { networkApiRoutes } from '../network/index.ts';
 import { provisioningRoutes } from '../provisioning/index.ts';
 import { registerTemplateSchemaDocument, templatesApiRoutes } from '../templates/index.ts';
 import { teamsAppRoutes } from '../teams/manifest/index.ts';
@@ -35,6 +36,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     directoryRoutes,
     // <provisioning: routes>
     provisioningRoutes,
+    // <network: certificate report and domain allowlist>
+    networkApiRoutes,
     // <teams-app: routes>
     teamsAppRoutes,
   ];

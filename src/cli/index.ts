@@ -5,12 +5,14 @@ import { doctorCommand } from './commands/doctor.ts';
 import { keysRewrapCommand } from './commands/keys-rewrap.ts';
 import { keysRotateCommand } from './commands/keys-rotate.ts';
 import { manifestCommand } from './commands/manifest.ts';
+import { networkCommand } from './commands/network.ts';
 import { requestCommand } from './commands/request.ts';
 import { startCommand } from './commands/start.ts';
 import { templateCommand } from './commands/template.ts';
 import { templateCaptureCommand } from './commands/template-capture.ts';
 import { templatePlanCommand } from './commands/template-plan.ts';
 import { tenantCommand } from './commands/tenant.ts';
+import { tlsReportCommand } from './commands/tls-report.ts';
 import { tokenCommand } from './commands/token.ts';
 import { versionCommand } from './commands/version.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -34,10 +36,12 @@ export function buildProgram(): Command {
   program.addCommand(
     templateCommand().addCommand(templatePlanCommand()).addCommand(templateCaptureCommand()),
   );
+  program.addCommand(networkCommand());
   program.addCommand(requestCommand());
   program.addCommand(manifestCommand());
   program.addCommand(tenantCommand());
   program.addCommand(tokenCommand());
+  program.addCommand(new Command('tls').description('TLS certificates').addCommand(tlsReportCommand()));
   program.addCommand(versionCommand());
   return program;
 }

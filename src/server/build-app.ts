@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import { getHeapStatistics } from 'node:v8';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerFactory, LogController } from 'fastify';
 import { Redis } from 'ioredis';
@@ -9,6 +10,7 @@ import type { Config } from '../config.ts';
 import type { EnvelopeCipher, KeyProvider, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
 import { registerApi } from '../api/register-api.ts';
+import { installEntryLock, registerNetworkPages } from '../network/index.ts';
 import { registerBotRoute } from '../teams/index.ts';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
 import type { Domain } from '../runtime/domain.ts';
@@ -75,6 +77,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   }) as unknown as FastifyInstance;
 
   registerErrorHandler(app);
+  // <network: the single entry point (X-Azure-FDID, allowed sources), before anything else runs>
+  installEntryLock(app, config);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -112,6 +116,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   await app.register(underPressure, {
     maxEventLoopDelay: 1000,
+    // Shed load before the heap runs out, rather than crash with every request in flight.
+    maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
     retryAfter: 10,
     exposeStatusRoute: false,
     pressureHandler: (request, reply, type) => {
@@ -164,6 +170,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   if (deps.domain && deps.secrets && deps.cipher) {
     const { config: c, log, db, cache, blobs, secrets, cipher, domain } = deps;
     await registerApi(app, { config: c, log, db, cache, blobs, secrets, cipher, domain });
+    // <network: proxy.pac, flow diagram, network page, security.txt>
+    await registerNetworkPages(app, c);
     // <teams: the bot's messaging endpoint>
     await registerBotRoute(app, domain.teams);
   }

@@ -252,6 +252,9 @@ export async function seedTenantObjects(trellis: TestTrellis, b: TestTenant): Pr
 export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   // Platform
   getOpenApiDocument: { expect: 'public', statuses: [200] },
+  // Network: what the deployment serves and calls, never tenant data
+  getNetworkCertificate: { expect: 'public', statuses: [200] },
+  listNetworkDomains: { expect: 'public', statuses: [200] },
   startOnboarding: { expect: 'public', statuses: [302, 503], note: 'a redirect to Entra; no tenant data' },
   completeOnboarding: {
     expect: 'public',
