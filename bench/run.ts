@@ -1,4 +1,4 @@
-// Reproducible benchmarks: `npm run bench` (or `node bench/run.ts startup|overhead|provisioning`).
+// Reproducible benchmarks: `npm run bench` (or `node bench/run.ts startup|overhead|search|provisioning`).
 // Results are printed as JSON lines and as a table; copy them into bench/README.md with the machine.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config.ts';
 import { startTrellis } from '../src/main.ts';
 import { ensureLocalCertificate, serverFactoryFor } from '../src/server/index.ts';
+import { searchBench } from './messaging/search-bench.ts';
 import { provisioningBench } from './provisioning/provisioning-bench.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -164,6 +165,11 @@ if (which === 'all' || which === 'overhead') {
       }),
     );
   }
+}
+if (which === 'all' || which === 'search') {
+  const concurrency = Number(process.env.BENCH_SEARCH_CONCURRENCY ?? 100);
+  for (const r of await searchBench(concurrency, 3, 60))
+    console.log(JSON.stringify({ bench: 'me-search', ...r }));
 }
 if (which === 'all' || which === 'provisioning') {
   const teams = Number(process.env.BENCH_TEAMS ?? 20);

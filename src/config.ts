@@ -32,6 +32,8 @@ export interface Config {
     readonly shutdownGraceMs: number;
   };
   readonly rateLimitPerMinute: number;
+  /** Mean event-loop delay past which requests are shed with 503. */
+  readonly loadShedEventLoopDelayMs: number;
   readonly database: {
     /** Undefined selects the embedded PGlite database under the data folder. */
     readonly url: string | undefined;
@@ -206,6 +208,12 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     doc: "Comma-separated IPs or CIDRs whose `X-Forwarded-*` headers are trusted (proxy mode only; anyone else's are ignored).",
     default: '127.0.0.1,::1 in proxy mode; none otherwise',
     example: '127.0.0.1,10.0.0.0/8',
+  },
+  {
+    name: 'LOAD_SHED_EVENT_LOOP_DELAY_MS',
+    doc: 'Load shedding: while the event loop lags more than this on average, requests get 503 with `Retry-After` at once instead of queueing (the heap is also watched: past 90 % of its limit). `/healthz` is never shed.',
+    default: '1000',
+    example: '500',
   },
   {
     name: 'HTTP_REDIRECT_PORT',
@@ -752,6 +760,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
       shutdownGraceMs: r.int('SHUTDOWN_GRACE_MS', 25_000, 1000, 600_000),
     },
     rateLimitPerMinute: r.int('RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    loadShedEventLoopDelayMs: r.int('LOAD_SHED_EVENT_LOOP_DELAY_MS', 1000, 20, 60_000),
     database: { url: databaseUrl, appUrl, poolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500) },
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     blob: {

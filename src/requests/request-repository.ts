@@ -34,6 +34,21 @@ export async function loadStages(tx: Tx, requestId: string): Promise<StageRow[]>
     .execute();
 }
 
+/** The stages of several requests in one query (listings), by request id. */
+export async function loadStagesOf(tx: Tx, requestIds: readonly string[]): Promise<Map<string, StageRow[]>> {
+  const out = new Map<string, StageRow[]>(requestIds.map((id) => [id, []]));
+  if (requestIds.length === 0) return out;
+  const rows = await tx
+    .selectFrom('request_stages')
+    .selectAll()
+    .where('request_id', 'in', [...requestIds])
+    .orderBy('request_id')
+    .orderBy('stage')
+    .execute();
+  for (const row of rows) out.get(row.request_id)?.push(row);
+  return out;
+}
+
 export function stageView(row: StageRow): StageView {
   return {
     stage: row.stage,

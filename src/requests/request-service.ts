@@ -30,6 +30,7 @@ import {
   editableOf,
   loadForUpdate,
   loadStages,
+  loadStagesOf,
   type RequestRow,
   requestView,
   writeFields,
@@ -50,6 +51,8 @@ export interface RequestFilter {
   status?: RequestStatus[] | undefined;
   template?: string | undefined;
   requester?: string | undefined;
+  /** Text in the name or display name, or the request id (message-extension search). */
+  q?: string | undefined;
   /** Only requests whose current stage waits on the caller. */
   awaitingMe?: boolean | undefined;
   /** `key` → value: requests whose metadata holds these values. */
@@ -331,6 +334,17 @@ export function createRequestService(deps: RequestDeps): RequestService {
           );
         }
         if (filter.requester) query = query.where('requester_id', '=', filter.requester);
+        if (filter.q) {
+          // Words of the name or display name, or the request id itself.
+          const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          query = query.where((eb) =>
+            eb.or([
+              eb('requested_name', 'ilike', like),
+              eb(sql`names->>'displayName'`, 'ilike', like),
+              eb(sql`request_id::text`, '=', filter.q?.toLowerCase() ?? ''),
+            ]),
+          );
+        }
         if (filter.metadata && Object.keys(filter.metadata).length > 0) {
           query = query.where(sql<boolean>`metadata @> ${JSON.stringify(filter.metadata)}::jsonb`);
         }
@@ -377,8 +391,13 @@ export function createRequestService(deps: RequestDeps): RequestService {
           new Date(r.created_at).toISOString(),
           r.request_id,
         ]);
-        const items: RequestView[] = [];
-        for (const row of page.items) items.push(requestView(row, await loadStages(tx, row.request_id)));
+        const stages = await loadStagesOf(
+          tx,
+          page.items.map((row) => row.request_id),
+        );
+        const items: RequestView[] = page.items.map((row) =>
+          requestView(row, stages.get(row.request_id) ?? []),
+        );
         return { items, nextCursor: page.nextCursor };
       });
     },

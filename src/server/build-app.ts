@@ -45,6 +45,15 @@ export interface BuildOptions {
 export type App = FastifyInstance & { readiness: ReadinessCheck };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** What a shed request gets: a 503 problem with Retry-After. */
+class OverloadedError extends AppError {
+  constructor() {
+    super(ErrorCode.Unavailable, 'The service is overloaded; retry shortly', {
+      headers: { 'retry-after': '10' },
+    });
+  }
+}
+
 /** Probes and scrapers that a TLS-terminating front may call over plain HTTP on loopback. */
 const PLAIN_HTTP_ALLOWED = new Set(['/healthz', '/readyz']);
 
@@ -114,21 +123,17 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     maxAge: 600,
   });
 
+  // Load shedding: past these, requests get 503 + Retry-After at once instead of queueing (the
+  // liveness probe excepted: a busy process is not a dead one).
   await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
+    maxEventLoopDelay: config.loadShedEventLoopDelayMs,
     // Shed load before the heap runs out, rather than crash with every request in flight.
     maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * 0.9),
+    // One-second samples (the plugin's default); shorter for thresholds below a second.
+    sampleInterval: Math.min(1000, Math.max(10, config.loadShedEventLoopDelayMs)),
     retryAfter: 10,
+    customError: OverloadedError,
     exposeStatusRoute: false,
-    pressureHandler: (request, reply, type) => {
-      void sendProblem(
-        request,
-        reply,
-        new AppError(ErrorCode.Unavailable, `Overloaded (${type}); retry shortly`, {
-          headers: { 'retry-after': '10' },
-        }),
-      );
-    },
   });
 
   const rateLimitRedis = config.redisUrl

@@ -27,7 +27,16 @@ export async function startTestTrellis(
   options: { sandbox?: boolean } = {},
 ): Promise<TestTrellis> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-test-'));
-  const config = loadConfig({ PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    SANDBOX_PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    // Two test files, Chromium and in-process PGlite share two cores: a stall of a second is normal
+    // here and must not shed the test's own requests (the load-shedding test sets its own threshold).
+    LOAD_SHED_EVENT_LOOP_DELAY_MS: '5000',
+    ...env,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -44,9 +53,10 @@ export async function startTestTrellis(
   const caCert = running.caPath ? await readFile(running.caPath, 'utf8') : undefined;
   const dispatcher = new Agent({ connect: caCert ? { ca: caCert } : {} });
   // Start-up work (migrations, the API document, job workers) can block the event loop for a moment;
-  // load shedding then answers 503 until its next sample. Tests begin once the server takes requests.
+  // load shedding then answers 503 until its next sample (liveness is never shed, readiness is).
+  // Tests begin once the server takes requests.
   for (let i = 0; i < 100; i++) {
-    const res = await undiciFetch(`${running.url}/healthz`, { dispatcher }).catch(() => undefined);
+    const res = await undiciFetch(`${running.url}/readyz`, { dispatcher }).catch(() => undefined);
     await res?.body?.cancel();
     if (res && res.status !== 503) break;
     await new Promise((r) => setTimeout(r, 100));

@@ -71,6 +71,49 @@ describe('network pages of a running deployment', () => {
   });
 });
 
+describe('load shedding', () => {
+  test('while the event loop lags, requests get 503 with Retry-After at once; liveness stays 200', async () => {
+    const busy = await startTestTrellis({ LOAD_SHED_EVENT_LOOP_DELAY_MS: '40' });
+    // Trellis runs in this process: keep its event loop lagging (60 ms of work every 20 ms).
+    const blocker = setInterval(() => {
+      const until = Date.now() + 60;
+      while (Date.now() < until) {
+        // busy
+      }
+    }, 20);
+    try {
+      let shed: { status: number; retryAfter: string | null; type: string | null; body: string } | undefined;
+      const liveness: number[] = [];
+      for (let i = 0; i < 60 && !shed; i++) {
+        const res = await busy.fetch('/api/v1/network/domains');
+        const body = await res.text();
+        if (res.status === 503) {
+          shed = {
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            type: res.headers.get('content-type'),
+            body,
+          };
+        }
+        const live = await busy.fetch('/healthz');
+        await live.body?.cancel();
+        liveness.push(live.status);
+      }
+      assert.ok(shed, 'a request was shed');
+      assert.equal(shed.retryAfter, '10');
+      assert.match(shed.type ?? '', /problem\+json/);
+      assert.match(shed.body, /"code":"service_unavailable"/);
+      assert.ok(
+        liveness.every((s) => s === 200),
+        `liveness: ${liveness.join(',')}`,
+      );
+    } finally {
+      clearInterval(blocker);
+      await busy.close();
+    }
+  });
+});
+
 describe('the single entry point', () => {
   test('with a Front Door id, direct requests are refused; the front and local health probes pass', async () => {
     const locked = await startTestTrellis({ FRONT_DOOR_IDS: FDID });

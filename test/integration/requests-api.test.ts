@@ -213,6 +213,20 @@ describe('requests and multi-stage approvals over the API', () => {
     assert.ok(pending.body.items.every((r: { status: string }) => r.status === 'pending_approval'));
     const bad = await tenant.call('GET', '/api/v1/requests?cursor=bm90LWEtY3Vyc29y');
     assert.equal(bad.status, 400);
+
+    // Text search: in the name (case-insensitive, LIKE wildcards taken literally) or the exact id.
+    const byText = await tenant.call('GET', '/api/v1/requests?q=filter%20TWO');
+    assert.deepEqual(
+      byText.body.items.map((r: { name: string }) => r.name),
+      ['Filter two'],
+    );
+    const wildcard = await tenant.call('GET', '/api/v1/requests?q=%25');
+    assert.equal(wildcard.body.items.length, 0, '"%" is a character, not a wildcard');
+    const byId = await tenant.call('GET', `/api/v1/requests?q=${byMetadata.body.items[0].requestId}`);
+    assert.deepEqual(
+      byId.body.items.map((r: { requestId: string }) => r.requestId),
+      [byMetadata.body.items[0].requestId],
+    );
   });
 
   test('the sweep reminds approvers once per interval and expires stale requests', async () => {

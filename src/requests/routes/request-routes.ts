@@ -89,6 +89,13 @@ export const requestRoutes: ApiRoutes = async (app, deps) => {
             status: Type.Optional(Type.Array(RequestStatusSchema, { maxItems: 10 })),
             template: Type.Optional(Type.String({ maxLength: 100 })),
             requester: Type.Optional(Type.String({ maxLength: 256 })),
+            q: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 100,
+                description: 'text in the name, or the request id',
+              }),
+            ),
             awaitingMe: Type.Optional(Type.Boolean()),
             metadata: Type.Optional(
               Type.Array(Type.String({ maxLength: 300 }), {
@@ -106,6 +113,7 @@ export const requestRoutes: ApiRoutes = async (app, deps) => {
           status: q.status as RequestStatus[] | undefined,
           template: q.template,
           requester: q.requester,
+          q: q.q,
           awaitingMe: q.awaitingMe,
           metadata: metadataFilter(q.metadata),
           cursor: q.cursor,

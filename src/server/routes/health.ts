@@ -23,7 +23,8 @@ export async function healthRoutes(app: FastifyInstance, deps: { readiness: Read
       schema: {
         response: { 200: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } },
       },
-      config: { rateLimit: false },
+      // Never shed: a busy process is alive, and an orchestrator must not restart it for being busy.
+      config: { rateLimit: false, pressureHandler: () => undefined },
     },
     async () => ({ status: 'ok' as const }),
   );
@@ -34,14 +35,6 @@ export async function healthRoutes(app: FastifyInstance, deps: { readiness: Read
     schema: {
       response: {
         '2xx': {
-          type: 'object',
-          properties: {
-            status: { type: 'string' },
-            checks: { type: 'object', additionalProperties: checkSchema },
-          },
-          required: ['status', 'checks'],
-        },
-        '5xx': {
           type: 'object',
           properties: {
             status: { type: 'string' },

@@ -114,20 +114,12 @@ export function createMessageExtensions(
       .trim()
       .slice(0, 100);
     const count = Math.min(MAX_RESULTS, Math.max(1, value.queryOptions?.count ?? MAX_RESULTS));
-    const needle = query.toLowerCase();
     const [catalog, own] = await Promise.all([
       templates.catalog(caller, { ...(query ? { q: query } : {}), limit: 10 }),
-      requests.list(caller, { limit: 100 }),
+      requests.list(caller, { ...(query ? { q: query } : {}), limit: count }),
     ]);
     const usable = catalog.items.filter((t) => t.inAudience !== false);
-    const matching = own.items.filter(
-      (r) =>
-        !needle ||
-        displayNameOf(r).toLowerCase().includes(needle) ||
-        r.name.toLowerCase().includes(needle) ||
-        r.template.slug.toLowerCase().includes(needle) ||
-        r.requestId === needle,
-    );
+    const matching = own.items;
     // Teams first (what people share most), then open requests, then templates.
     const teams = matching.filter((r) => r.teamId && r.status.startsWith('completed'));
     const others = matching.filter((r) => !teams.includes(r));
