@@ -65,6 +65,15 @@ describe('network pages of a running deployment', () => {
       }
       assert.deepEqual(statuses.slice(0, 5), [200, 200, 200, 200, 200]);
       assert.deepEqual(statuses.slice(5), [429, 429], 'every request counted against the socket peer');
+      // The bot's endpoint is not limited per address (Bot Framework's addresses carry every tenant):
+      // past the limit, the request still reaches the bot's route (here: no bot configured, 503).
+      const bot = await limited.fetch('/api/messages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', serviceUrl: 'https://smba.trafficmanager.net/teams/' }),
+      });
+      assert.equal(bot.status, 503);
+      assert.match(await bot.text(), /"code":"service_unavailable"/);
     } finally {
       await limited.close();
     }
