@@ -51,6 +51,8 @@ export async function startTrellis(
   options: {
     log?: Logger;
     /** Start the Microsoft 365 sandbox when no tenant is configured (default true). */ sandbox?: boolean;
+    /** Run job workers and schedules in this process (default true; false for `--role web`). */
+    workers?: boolean;
   } = {},
 ): Promise<RunningTrellis> {
   let config = initialConfig;
@@ -84,7 +86,7 @@ export async function startTrellis(
   let domain: Domain;
   try {
     domain = await createDomain({ config, log, ...services });
-    await domain.start();
+    await domain.start({ workers: options.workers ?? true });
   } catch (error) {
     await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
     throw error;

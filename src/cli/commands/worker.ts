@@ -13,37 +13,40 @@ import { loadCliConfig } from '../load-cli-config.ts';
 export function workerCommand(): Command {
   return new Command('worker')
     .description('Run background jobs only (provisioning workers), on a shared PostgreSQL')
-    .action(async () => {
-      const config = loadCliConfig();
-      if (!config.database.url) {
-        // The embedded database belongs to one process: `trellis start` runs its workers in-process.
-        throw errors.config(
-          'DATABASE_URL',
-          'a separate worker needs PostgreSQL (the embedded database is single-process)',
-        );
-      }
-      const log = createLogger(config.logLevel);
-      const services = await openServices(config, { migrate: true });
-      const domain = await createDomain({ config, log, ...services });
-      await domain.start({ workers: true });
-      log.info({ pid: process.pid }, 'worker started');
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info({ signal }, 'worker stopping');
-        void domain
-          .stop()
-          .then(() => services.close())
-          .then(
-            () => process.exit(0),
-            (error: unknown) => {
-              log.error({ err: error }, 'worker stop failed');
-              process.exit(1);
-            },
-          );
-      };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
-    });
+    .action(runWorker);
+}
+
+/** Runs this process as a worker until SIGTERM/SIGINT (`trellis worker`, `trellis start --role worker`). */
+export async function runWorker(): Promise<void> {
+  const config = loadCliConfig();
+  if (!config.database.url) {
+    // The embedded database belongs to one process: `trellis start` runs its workers in-process.
+    throw errors.config(
+      'DATABASE_URL',
+      'a separate worker needs PostgreSQL (the embedded database is single-process)',
+    );
+  }
+  const log = createLogger(config.logLevel);
+  const services = await openServices(config, { migrate: true });
+  const domain = await createDomain({ config, log, ...services });
+  await domain.start({ workers: true });
+  log.info({ pid: process.pid, role: 'worker' }, 'worker started');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'worker stopping');
+    void domain
+      .stop()
+      .then(() => services.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'worker stop failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
