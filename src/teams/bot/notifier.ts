@@ -261,6 +261,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         try {
           await handle(event);
         } catch (error) {
+          // Only what may pass is retried (throttling, the Connector or a dependency down): a refused
+          // card would fail the same way every time and hold up the request's later events.
+          const status = (error as { response?: { status?: number } }).response?.status;
+          if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+            log.warn(
+              { err: error, eventId: event.eventId, type: event.type, status },
+              'Teams notification refused',
+            );
+            return;
+          }
           log.warn(
             { err: error, eventId: event.eventId, type: event.type },
             'Teams notification failed; retried',
