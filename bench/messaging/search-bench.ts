@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
-import { API_SCOPES, type Caller } from '../../src/api/caller.ts';
 import { loadConfig } from '../../src/config.ts';
+import { demoTenant } from '../demo-tenant.ts';
 import { startTrellis } from '../../src/main.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
 
@@ -40,36 +40,19 @@ export async function searchBench(
   const toSandbox = new Agent({ connect: { ca: sandboxCa }, connections: concurrency + 4 });
   const toTrellis = new Agent({ connect: { ca: trellisCa }, connections: concurrency + 4 });
   try {
-    const tenant = await trellis.db.withPlatform((tx) =>
-      tx
-        .selectFrom('tenants')
-        .select(['tenant_id', 'entra_tenant_id'])
-        .where('slug', '=', 'contoso')
-        .executeTakeFirstOrThrow(),
-    );
+    const { entraTenantId, caller } = await demoTenant(trellis.db);
     const act = async (kind: string, body: unknown) => {
-      const res = await request(
-        `${sandboxOrigin}/sandbox/api/tenants/${tenant.entra_tenant_id}/act/${kind}`,
-        {
-          method: 'POST',
-          dispatcher: toSandbox,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        },
-      );
+      const res = await request(`${sandboxOrigin}/sandbox/api/tenants/${entraTenantId}/act/${kind}`, {
+        method: 'POST',
+        dispatcher: toSandbox,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await res.body.text();
       if (res.statusCode !== 200) throw new Error(`act/${kind}: ${res.statusCode} ${text}`);
       return JSON.parse(text) as { delivery: { status: number; elapsedMs: number } };
     };
     // Something to find: the user's requests (drafts, so nothing is provisioned meanwhile).
-    const caller: Caller = {
-      tenantId: tenant.tenant_id,
-      kind: 'api_token',
-      id: 'bench',
-      displayName: 'bench',
-      roles: [],
-      scopes: new Set(API_SCOPES),
-    };
     for (let i = 0; i < requests; i++) {
       await trellis.domain.requests.create(caller, {
         template: 'project',

@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
-import { API_SCOPES, type Caller } from '../../src/api/caller.ts';
 import { loadConfig } from '../../src/config.ts';
+import { demoTenant } from '../demo-tenant.ts';
 import { startTrellis } from '../../src/main.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
 
@@ -61,22 +61,7 @@ export async function provisioningBench(teams: number, budget: number): Promise<
     if (faults.statusCode !== 200)
       throw new Error(`faults: ${faults.statusCode} ${await faults.body.text()}`);
     await faults.body.dump();
-    const tenant = await db.withPlatform((tx) =>
-      tx
-        .selectFrom('tenants')
-        .select(['tenant_id', 'entra_tenant_id'])
-        .where('slug', '=', 'contoso')
-        .executeTakeFirstOrThrow(),
-    );
-    const entraTenantId = tenant.entra_tenant_id ?? '';
-    const caller: Caller = {
-      tenantId: tenant.tenant_id,
-      kind: 'api_token',
-      id: 'bench',
-      displayName: 'bench',
-      roles: [],
-      scopes: new Set(API_SCOPES),
-    };
+    const { tenantId, entraTenantId, caller } = await demoTenant(db);
     const submit = async (name: string) => {
       let view = await domain.requests.create(caller, {
         template: 'project',
@@ -95,7 +80,7 @@ export async function provisioningBench(teams: number, budget: number): Promise<
     };
     const finished = async (requestId: string) => {
       for (;;) {
-        const run = await domain.provisioning.runOf(tenant.tenant_id, requestId);
+        const run = await domain.provisioning.runOf(tenantId, requestId);
         if (run && TERMINAL.has(run.status)) return run.status;
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -150,6 +150,19 @@ export function createIdentityService(deps: {
     return value;
   };
 
+  /** The Trellis tenant of an Entra tenant. @throws AppError forbidden when not onboarded or suspended */
+  const activeTenantOf = async (entraTenantId: string): Promise<{ tenantId: string }> => {
+    const tenant = await tenantOf(entraTenantId);
+    if (!tenant.tenantId) {
+      throw errors.forbidden(
+        `Your organization (Entra tenant ${entraTenantId}) has not onboarded Trellis: the tenant is not onboarded. ` +
+          `An administrator can grant consent at ${config.publicUrl}/api/v1/onboarding/consent`,
+      );
+    }
+    if (tenant.status === 'suspended') throw errors.forbidden('This Trellis tenant is suspended');
+    return { tenantId: tenant.tenantId };
+  };
+
   const trellisRoles = async (tenantId: string, entraTenantId: string, userId: string): Promise<Role[]> => {
     const key = await rolesKey(tenantId, userId);
     const cached = await cache.get<Role[]>(key);
@@ -178,14 +191,7 @@ export function createIdentityService(deps: {
     async authenticateUser(authorizationHeader) {
       const identity = await (await getValidator()).validate(authorizationHeader);
       const entraTenantId = identity.tenantId.toLowerCase();
-      const tenant = await tenantOf(entraTenantId);
-      if (!tenant.tenantId) {
-        throw errors.forbidden(
-          `Your organization (Entra tenant ${entraTenantId}) has not onboarded Trellis: the tenant is not onboarded. ` +
-            `An administrator can grant consent at ${config.publicUrl}/api/v1/onboarding/consent`,
-        );
-      }
-      if (tenant.status === 'suspended') throw errors.forbidden('This Trellis tenant is suspended');
+      const tenant = await activeTenantOf(entraTenantId);
       const userId = identity.objectId.toLowerCase();
       if (!userId) throw errors.unauthorized('The Entra access token names no user (oid)');
       if (identity.claims.idtyp === 'app') {
@@ -208,14 +214,7 @@ export function createIdentityService(deps: {
       const entraTenantId = entraTenantIdRaw.toLowerCase();
       const userId = userIdRaw.toLowerCase();
       if (!userId) throw errors.unauthorized('The activity names no Entra user (aadObjectId)');
-      const tenant = await tenantOf(entraTenantId);
-      if (!tenant.tenantId) {
-        throw errors.forbidden(
-          `Your organization (Entra tenant ${entraTenantId}) has not onboarded Trellis: the tenant is not onboarded. ` +
-            `An administrator can grant consent at ${config.publicUrl}/api/v1/onboarding/consent`,
-        );
-      }
-      if (tenant.status === 'suspended') throw errors.forbidden('This Trellis tenant is suspended');
+      const tenant = await activeTenantOf(entraTenantId);
       const key = `identity:member:${entraTenantId}:${userId}`;
       let known = await cache.get<{
         upn: string | null;

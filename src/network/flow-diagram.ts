@@ -1,4 +1,5 @@
 import type { AllowlistEntry, InternalFlow } from './domains.ts';
+import { escapeMarkup } from './escape-markup.ts';
 
 /** The three kinds of flows, by colour (the legend says which is which). */
 export const FLOW_COLOURS = {
@@ -8,8 +9,7 @@ export const FLOW_COLOURS = {
   internal: '#6b7280',
 } as const;
 
-const esc = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeMarkup;
 
 interface Box {
   x: number;

@@ -1,9 +1,9 @@
 import type { Config } from '../config.ts';
 import type { ServedCertificateReport } from './certificate-report.ts';
 import { allowlist, internalFlows } from './domains.ts';
+import { escapeMarkup } from './escape-markup.ts';
 
-const esc = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeMarkup;
 
 /**
  * The "Network & security" page of this deployment, server-rendered (no script): certificate report,
