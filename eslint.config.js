@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/dist/', '**/*.min.js'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'web/dist/', 'test-results/', '**/*.min.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -125,6 +125,8 @@ export async function startTrellis(
       `${url}/api/messages`,
       tls ? await readFile(caPath ?? '', 'utf8').catch(() => undefined) : undefined,
     );
+    // Browser sign-in to the tabs comes back to this instance, at its public and its listening address.
+    await sandbox.registerWebApp([config.publicUrl, url]);
     process.stderr.write(`Microsoft 365 sandbox (demo tenant Contoso): ${sandbox.origin}/sandbox\n`);
   }
   log.info(

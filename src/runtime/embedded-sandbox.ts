@@ -6,6 +6,7 @@ import { Agent, request } from 'undici';
 import type { Config } from '../config.ts';
 import { AppError, ErrorCode } from '../errors/index.ts';
 import type { Logger } from '../telemetry/index.ts';
+import { WEB_CALLBACK_PATH } from '../identity/web-sign-in.ts';
 
 /** What the sandbox publishes in `DATA_DIR/sandbox/endpoints.json` once it listens. */
 interface Endpoints {
@@ -20,6 +21,8 @@ export interface EmbeddedSandbox {
   config: Config;
   /** Tells the sandbox's Bot Framework where Trellis's bot listens, and which CA to trust for it. */
   registerBot(endpoint: string, caCert: string | undefined): Promise<void>;
+  /** Adds the web sign-in redirect URI and App ID URI of these origins to Trellis's app registration. */
+  registerWebApp(origins: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,27 +97,48 @@ export async function startEmbeddedSandbox(
     caFile: endpoints.caPath,
   };
   log.info({ origin: endpoints.origin, tenantId: m365.tenantId }, 'Microsoft 365 sandbox started');
+
+  /** A call to the sandbox's own API (what an admin would do in the Entra or Bot Framework portal). */
+  async function callSandbox(method: 'PUT' | 'PATCH', apiPath: string, body: unknown): Promise<void> {
+    const ca = await readFile(endpoints.caPath, 'utf8');
+    const dispatcher = new Agent({ connect: { ca } });
+    try {
+      const res = await request(`${endpoints.origin}${apiPath}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        dispatcher,
+      });
+      await res.body.dump();
+      if (res.statusCode >= 300)
+        log.warn({ status: res.statusCode, path: apiPath }, 'the sandbox refused a registration');
+    } finally {
+      await dispatcher.close();
+    }
+  }
   return {
     origin: endpoints.origin,
     config: Object.freeze({ ...config, m365: Object.freeze(m365) }),
     async registerBot(endpoint, caCert) {
       const appId = m365.clientId;
       if (!appId) return;
-      const ca = await readFile(endpoints.caPath, 'utf8');
-      const dispatcher = new Agent({ connect: { ca } });
-      try {
-        const res = await request(`${endpoints.origin}/sandbox/api/bots/${encodeURIComponent(appId)}`, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ endpoint, caCert: caCert ?? null }),
-          dispatcher,
-        });
-        await res.body.dump();
-        if (res.statusCode >= 300)
-          log.warn({ status: res.statusCode }, 'the sandbox refused the bot endpoint');
-      } finally {
-        await dispatcher.close();
-      }
+      await callSandbox('PUT', `/sandbox/api/bots/${encodeURIComponent(appId)}`, {
+        endpoint,
+        caCert: caCert ?? null,
+      });
+    },
+    async registerWebApp(origins) {
+      const appId = m365.clientId;
+      if (!appId || !m365.tenantId) return;
+      const hosts = [...new Set(origins.map((o) => new URL(o).host))];
+      await callSandbox(
+        'PATCH',
+        `/sandbox/api/tenants/${encodeURIComponent(m365.tenantId)}/apps/${encodeURIComponent(appId)}`,
+        {
+          addRedirectUris: hosts.map((h) => `https://${h}${WEB_CALLBACK_PATH}`),
+          addIdentifierUris: hosts.map((h) => `api://${h}/${appId}`),
+        },
+      );
     },
     async stop() {
       if (child.exitCode !== null) return;

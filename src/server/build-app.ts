@@ -20,6 +20,9 @@ import { registerErrorHandler, sendProblem } from './problem.ts';
 import { createReadiness, type ReadinessCheck } from './readiness.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homePage } from './routes/home-page.ts';
+import { registerWebApp } from './routes/web-app.ts';
+import { registerWebAuth } from './routes/web-auth.ts';
+import { createWebSignIn } from '../identity/web-sign-in.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 export interface AppDeps {
@@ -179,7 +182,11 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     await registerNetworkPages(app, c);
     // <teams: the bot's messaging endpoint>
     await registerBotRoute(app, domain.teams);
+    // <web: browser sign-in for the tabs outside Teams>
+    await registerWebAuth(app, createWebSignIn({ config: c, cache, cipher, log }));
   }
+  // <web: the tabs (single-page app) and its assets>
+  await registerWebApp(app);
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
     sendProblem(request, reply, errors.notFound(`Route ${request.method} ${request.url.split('?')[0]}`)),

@@ -57,6 +57,51 @@ export function worldRoutes(app: FastifyInstance, ctx: SandboxContext): void {
     },
   );
 
+  // What an admin does in the Entra portal for a deployment at another address: add its redirect
+  // URI (web platform) and App ID URI to the app registration. Only https URIs are accepted.
+  app.patch<{
+    Params: { tenantId: string; clientId: string };
+    Body: { addRedirectUris?: string[]; addIdentifierUris?: string[] };
+  }>(
+    '/sandbox/api/tenants/:tenantId/apps/:clientId',
+    {
+      schema: {
+        params: tenantParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            addRedirectUris: {
+              type: 'array',
+              maxItems: 10,
+              items: { type: 'string', pattern: '^https://[^\\s]+$', maxLength: 256 },
+            },
+            addIdentifierUris: {
+              type: 'array',
+              maxItems: 10,
+              items: { type: 'string', pattern: '^api://[^\\s]+$', maxLength: 256 },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantParam(ctx, request.params.tenantId);
+      const registration = tenant.directory.apps.find((a) => a.clientId === request.params.clientId);
+      if (!registration) throw notFound(`App ${request.params.clientId}`);
+      for (const uri of request.body.addRedirectUris ?? [])
+        if (!registration.redirectUris.includes(uri)) registration.redirectUris.push(uri);
+      for (const uri of request.body.addIdentifierUris ?? [])
+        if (!registration.identifierUris.includes(uri)) registration.identifierUris.push(uri);
+      ctx.store.changed();
+      return {
+        clientId: registration.clientId,
+        redirectUris: registration.redirectUris,
+        identifierUris: registration.identifierUris,
+      };
+    },
+  );
+
   app.get<{ Params: { tenantId: string } }>(
     '/sandbox/api/tenants/:tenantId/users',
     { schema: { params: tenantParams } },

@@ -11,6 +11,7 @@ const PAGE = `<!doctype html>
 <main>
 <h1>Trellis</h1>
 <p>Governance for Microsoft Teams: templates, requests, approvals and provisioning.</p>
+<p><a href="/tabs/catalog">Open Trellis</a></p>
 <ul>
 <li><a href="/readyz">Readiness</a></li>
 <li><a href="/healthz">Liveness</a></li>
