@@ -124,6 +124,13 @@ export function allowlist(config: Config): AllowlistEntry[] {
       service: 'Microsoft Teams',
       purpose: 'The Teams client on its new domain (*.cloud.microsoft)',
     },
+    {
+      url: 'https://res.cdn.office.net',
+      direction: 'browser',
+      flow: 'teams-client',
+      service: 'Microsoft 365 CDN',
+      purpose: "The list of Teams hosts the tabs' Teams JS library accepts messages from",
+    },
   ];
   if (config.blob.backend === 'azure' && config.blob.azureConnectionString) {
     const blob = blobEndpoint(config.blob.azureConnectionString);
