@@ -3,6 +3,7 @@ import { requireJsonWrites, useErrorResponses } from '../botframework/index.ts';
 import type { SandboxContext } from '../context.ts';
 import { actRoutes } from './routes/act.ts';
 import { pageRoutes } from './routes/page.ts';
+import { teamsClientRoutes } from './routes/teams-client.ts';
 import { worldRoutes } from './routes/world.ts';
 
 /**
@@ -15,4 +16,5 @@ export async function inspectionRoutes(app: FastifyInstance, ctx: SandboxContext
   worldRoutes(app, ctx);
   actRoutes(app, ctx);
   pageRoutes(app);
+  teamsClientRoutes(app, ctx);
 }

@@ -103,7 +103,9 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     return sendProblem(request, reply, errors.httpsRequired());
   });
 
-  await registerSecurityHeaders(app, { hsts: true });
+  // In embedded mode the sandbox's Teams client frames the tabs, as Teams does in production.
+  const teamsHosts = config.m365.mode === 'sandbox' ? [new URL(config.m365.authorityHost).origin] : [];
+  await registerSecurityHeaders(app, { hsts: true, extraFrameAncestors: teamsHosts });
 
   await app.register(cors, {
     origin: (origin, cb) => {
@@ -186,7 +188,7 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     await registerWebAuth(app, createWebSignIn({ config: c, cache, cipher, log }));
   }
   // <web: the tabs (single-page app) and its assets>
-  await registerWebApp(app);
+  await registerWebApp(app, { teamsHosts });
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) =>
     sendProblem(request, reply, errors.notFound(`Route ${request.method} ${request.url.split('?')[0]}`)),

@@ -18,21 +18,28 @@ export const TEAMS_FRAME_ANCESTORS = [
 /** JSON, text and everything that is not a page: nothing may frame, script or load from it. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/** Tab pages: own scripts only (no inline scripts), framable by Teams and Microsoft 365 hosts only. */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Fluent UI (Griffel) injects style elements at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:",
-  "font-src 'self' data:",
-  // Teams JS (inside Teams only) fetches the list of valid Teams hosts from Microsoft's CDN.
-  "connect-src 'self' https://res.cdn.office.net",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  `frame-ancestors 'self' ${TEAMS_FRAME_ANCESTORS.join(' ')}`,
-].join('; ');
+/**
+ * Tab pages: own scripts only (no inline scripts), framable by Teams and Microsoft 365 hosts only,
+ * plus `extraFrameAncestors` (the sandbox's Teams client in embedded mode).
+ */
+export function pageCsp(extraFrameAncestors: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Fluent UI (Griffel) injects style elements at run time.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "font-src 'self' data:",
+    // Teams JS (inside Teams only) fetches the list of valid Teams hosts from Microsoft's CDN.
+    "connect-src 'self' https://res.cdn.office.net",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors 'self' ${[...TEAMS_FRAME_ANCESTORS, ...extraFrameAncestors].join(' ')}`,
+  ].join('; ');
+}
+
+export const PAGE_CSP = pageCsp();
 
 export const PERMISSIONS_POLICY =
   'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()';
@@ -44,8 +51,9 @@ export const PERMISSIONS_POLICY =
  */
 export async function registerSecurityHeaders(
   app: FastifyInstance,
-  options: { hsts: boolean },
+  options: { hsts: boolean; extraFrameAncestors?: readonly string[] },
 ): Promise<void> {
+  const pagePolicy = pageCsp(options.extraFrameAncestors);
   await app.register(helmet, {
     contentSecurityPolicy: false,
     frameguard: false,
@@ -59,7 +67,7 @@ export async function registerSecurityHeaders(
   app.addHook('onSend', async (_request, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) {
-      reply.header('content-security-policy', PAGE_CSP);
+      reply.header('content-security-policy', pagePolicy);
       reply.removeHeader('x-frame-options');
     } else {
       reply.header('content-security-policy', API_CSP);

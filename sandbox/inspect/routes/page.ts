@@ -14,6 +14,10 @@ const ADAPTIVE_CARDS_DIR = path.join(
 /** Files the page may load: the page's own, and the official Adaptive Cards renderer's browser bundle. */
 const ASSETS: Record<string, { file: string; type: string }> = {
   'app.js': { file: path.join(ASSETS_DIR, 'app.js'), type: 'text/javascript; charset=utf-8' },
+  'teams-client.js': {
+    file: path.join(ASSETS_DIR, 'teams-client.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   'app.css': { file: path.join(ASSETS_DIR, 'app.css'), type: 'text/css; charset=utf-8' },
   'adaptivecards.js': {
     file: path.join(ADAPTIVE_CARDS_DIR, 'adaptivecards.min.js'),

@@ -4,6 +4,9 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { errors } from '../../errors/index.ts';
 
+const escapeAttribute = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** Where `npm run build:web` (Vite) writes the tabs. */
 export const WEB_DIST = path.resolve(import.meta.dirname, '..', '..', '..', 'web', 'dist');
 /** The five personal tabs, plus the pages the app manifest links to. */
@@ -14,16 +17,26 @@ export const TAB_PATHS = ['catalog', 'requests', 'approvals', 'governance', 'adm
  * (never cached, so a deployment takes effect at once); `/assets/*` are Vite's content-hashed
  * files, cached for a year.
  */
-export async function registerWebApp(app: FastifyInstance, distDir = WEB_DIST): Promise<void> {
+export async function registerWebApp(
+  app: FastifyInstance,
+  options: { distDir?: string; teamsHosts?: readonly string[] } = {},
+): Promise<void> {
+  const distDir = options.distDir ?? WEB_DIST;
+  // Teams hosts besides Microsoft's (which Teams JS knows): the sandbox's Teams client in embedded mode.
+  const hostsMeta = options.teamsHosts?.length
+    ? `<meta name="trellis-teams-hosts" content="${options.teamsHosts.map(escapeAttribute).join(' ')}" />`
+    : '';
   let html: Promise<string> | undefined;
   const page = () =>
-    (html ??= readFile(path.join(distDir, 'index.html'), 'utf8').catch((cause: unknown) => {
-      html = undefined;
-      throw Object.assign(
-        errors.unavailable('The web app is not built: run `npm run build:web` (npm start does it)'),
-        { cause },
-      );
-    }));
+    (html ??= readFile(path.join(distDir, 'index.html'), 'utf8')
+      .then((text) => text.replace('</head>', `${hostsMeta}</head>`))
+      .catch((cause: unknown) => {
+        html = undefined;
+        throw Object.assign(
+          errors.unavailable('The web app is not built: run `npm run build:web` (npm start does it)'),
+          { cause },
+        );
+      }));
 
   await app.register(fastifyStatic, {
     root: path.join(distDir, 'assets'),

@@ -45,7 +45,9 @@ export async function detectHost(): Promise<Host> {
 
 async function teamsHost(): Promise<Host> {
   const { app, authentication } = await import('@microsoft/teams-js');
-  await app.initialize();
+  // Hosts besides Microsoft's own that may talk to the tab (the sandbox's Teams client in embedded mode).
+  const extraHosts = document.querySelector<HTMLMetaElement>('meta[name="trellis-teams-hosts"]')?.content;
+  await app.initialize(extraHosts ? extraHosts.split(' ').filter(Boolean) : undefined);
   const context = await app.getContext();
   void app.notifySuccess();
   return {
