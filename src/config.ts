@@ -67,6 +67,7 @@ export interface Config {
   /** The Teams app package (manifest) Trellis generates for tenant admins to upload. */
   readonly teams: TeamsConfig;
   readonly network: NetworkConfig;
+  readonly telemetry: TelemetryConfig;
   readonly logLevel: LogLevel;
 }
 
@@ -88,6 +89,16 @@ export interface NetworkConfig {
   readonly otlpEndpoint: string | undefined;
 }
 
+/** Traces and metrics besides the exporters' endpoints (see `NetworkConfig`). */
+export interface TelemetryConfig {
+  /** Bearer token a Prometheus scraper presents to `/metrics`; undefined: no `/metrics` (404). */
+  readonly metricsToken: string | undefined;
+  /** Headers sent to the OTLP collector (its API key …). */
+  readonly otlpHeaders: Readonly<Record<string, string>>;
+  /** Share of new traces recorded, 0 to 1; a caller's sampling decision is followed. */
+  readonly traceSampleRatio: number;
+}
+
 /** The Teams app package: its id, name and the extra domains its tabs may load. */
 export interface TeamsConfig {
   /** The manifest's app id; undefined means the Entra client id (`M365_CLIENT_ID`, or the sandbox's). */
@@ -104,7 +115,7 @@ export interface ProvisioningConfig {
   readonly concurrency: number;
   /** A worker renews its lease on a run this often / 3; a lease older than this means the worker died. */
   readonly leaseSeconds: number;
-  /** How often workers look for runs whose worker died. */
+  /** How often the cluster leader looks for runs whose worker died; also the leader election's retry. */
   readonly recoverySeconds: number;
   /** A run hands its worker back after this long and continues in a new job (fair share between runs). */
   readonly sliceSeconds: number;
@@ -476,6 +487,26 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
     example: 'https://otel.contoso.com:4318',
   },
   {
+    name: 'OTEL_EXPORTER_OTLP_HEADERS',
+    doc: 'Headers sent to the OTLP collector with every export, as `key=value` pairs separated by commas (values URL-encoded), e.g. its API key.',
+    default: '(none)',
+    example: 'x-api-key=0123456789abcdef',
+    secret: true,
+  },
+  {
+    name: 'TRACE_SAMPLE_RATIO',
+    doc: "Share of new traces recorded and exported, from 0 to 1. A request carrying a `traceparent` follows the caller's decision; a provisioning run is always traced whole or not at all.",
+    default: '1',
+    example: '0.1',
+  },
+  {
+    name: 'METRICS_TOKEN',
+    doc: 'Bearer token (at least 32 characters) that a Prometheus scraper sends to `GET /metrics` (`Authorization: Bearer …`). Unset: `/metrics` does not exist (404); a missing or wrong token gets 401.',
+    default: '(none: no /metrics)',
+    example: '3c1f0e9a7d5b4c2e8f6a0b1c2d3e4f5a6b7c8d9e0f1a2b3c',
+    secret: true,
+  },
+  {
     name: 'WEBHOOK_RETRY_SCHEDULE',
     doc: 'Seconds between webhook delivery attempts, comma-separated: one retry per entry after the first attempt (with up to 10% jitter). The default spans about three days.',
     default: '30,120,600,3600,10800,21600,43200,86400,86400',
@@ -513,7 +544,7 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
   },
   {
     name: 'PROVISIONING_RECOVERY_SECONDS',
-    doc: 'How often workers look for runs whose worker died (expired leases) and wake them up.',
+    doc: 'How often the cluster leader (one worker) looks for runs whose worker died (expired leases) and wakes them up; also how soon another worker takes over when the leader stops or dies.',
     default: '15',
     example: '30',
   },
@@ -787,6 +818,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): Config {
     },
     teams: loadTeams(r),
     network: loadNetwork(r, publicUrl),
+    telemetry: loadTelemetry(r),
     logLevel: r.oneOf<LogLevel>(
       'LOG_LEVEL',
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -828,6 +860,33 @@ function loadNetwork(r: Reader, publicUrl: string): NetworkConfig {
     appInsightsConnectionString: insights,
     otlpEndpoint: r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['https:', 'http:'])?.replace(/\/+$/, ''),
   };
+}
+
+function loadTelemetry(r: Reader): TelemetryConfig {
+  const metricsToken = r.raw('METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,}$/.test(metricsToken)) {
+    throw errors.config('METRICS_TOKEN', 'must be at least 32 printable characters without spaces');
+  }
+  const otlpHeaders: Record<string, string> = {};
+  for (const pair of r.list('OTEL_EXPORTER_OTLP_HEADERS') ?? []) {
+    const at = pair.indexOf('=');
+    const key = pair.slice(0, at).trim().toLowerCase();
+    // Never echo the value: it is usually a credential.
+    if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(key)) {
+      throw errors.config('OTEL_EXPORTER_OTLP_HEADERS', 'expected key=value pairs separated by commas');
+    }
+    try {
+      otlpHeaders[key] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      throw errors.config('OTEL_EXPORTER_OTLP_HEADERS', `the value of ${key} is not URL-encoded properly`);
+    }
+  }
+  const ratioText = r.raw('TRACE_SAMPLE_RATIO');
+  const traceSampleRatio = ratioText === undefined ? 1 : Number(ratioText);
+  if (ratioText !== undefined && (!/^\d*\.?\d+$/.test(ratioText) || traceSampleRatio > 1)) {
+    throw errors.config('TRACE_SAMPLE_RATIO', `must be a number from 0 to 1, got "${ratioText}"`);
+  }
+  return { metricsToken, otlpHeaders, traceSampleRatio };
 }
 
 function loadM365(r: Reader, cwd: string): M365Config {

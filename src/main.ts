@@ -13,7 +13,7 @@ import {
   ensureLocalCertificate,
   serverFactoryFor,
 } from './server/index.ts';
-import { createLogger, type Logger } from './telemetry/index.ts';
+import { createLogger, type Logger, startTelemetry, type Telemetry } from './telemetry/index.ts';
 
 export interface RunningTrellis {
   app: App;
@@ -24,6 +24,8 @@ export interface RunningTrellis {
   /** The domain services (tests and the CLI's in-process callers use them). */
   domain: Domain;
   db: Db;
+  /** Traces and metrics (no-op when no exporter and no METRICS_TOKEN is configured). */
+  telemetry: Telemetry;
   /** Same sequence as SIGTERM: drain, finish in-flight work, close. Resolves true if within grace. */
   stop(reason?: string): Promise<boolean>;
 }
@@ -58,6 +60,9 @@ export async function startTrellis(
   let config = initialConfig;
   const log = options.log ?? createLogger(config.logLevel);
   const lifecycle = new Lifecycle(log);
+  // First in, last out: spans of the work finished while stopping are still exported.
+  const telemetry = await startTelemetry(config, log, { role: (options.workers ?? true) ? 'all' : 'web' });
+  lifecycle.onShutdown('telemetry', () => telemetry.shutdown());
   const { tls, caPath } = await tlsMaterial(config, log);
 
   let services: Awaited<ReturnType<typeof openServices>>;
@@ -97,9 +102,14 @@ export async function startTrellis(
   let app: App;
   try {
     app = await buildApp(
-      { config, log, ...services, domain, isDraining: lifecycle.isDraining },
+      { config, log, ...services, domain, telemetry, isDraining: lifecycle.isDraining },
       { serverFactory: serverFactoryFor(config, tls) },
     );
+    // While draining, every answer closes its connection: keep-alive clients and proxies reconnect
+    // (elsewhere once their probes or DNS moved on) instead of reusing a socket the listener will cut.
+    app.server.prependListener('request', (_req, res) => {
+      if (lifecycle.draining) res.setHeader('connection', 'close');
+    });
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await lifecycle.shutdown({ drainMs: 0, graceMs: 10_000, reason: 'start-up failed' });
@@ -148,6 +158,7 @@ export async function startTrellis(
     lifecycle,
     domain,
     db: services.db,
+    telemetry,
     stop: (reason = 'stop') =>
       lifecycle.shutdown({
         drainMs: config.timeouts.shutdownDrainMs,

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
+import { kyselyQueryLog, traceRawQuery } from '../telemetry/db-spans.ts';
 import { type MigrationReport, migrate } from './migrate.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
@@ -66,7 +67,8 @@ async function openPglite(dataDir: string): Promise<Db> {
   }
   // One connection: the owner (the PGlite superuser) migrates; otherwise the session runs as the
   // app role, which row-level security binds, as soon as the schema (and so the role) exists.
-  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // Every query is a span of the trace it runs in (see telemetry/db-spans.ts).
+  const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: kyselyQueryLog });
   const enterAppRole = async (on: Kysely<Database> = kysely) => {
     const { rows } = await sql<{
       n: number;
@@ -148,6 +150,7 @@ async function openPostgres(url: string, appUrl: string | undefined, poolMax: nu
     // An idle client lost its connection; the pool replaces it. Surfaced by readiness, not a crash.
   });
   const app = new Kysely<Database>({
+    log: kyselyQueryLog,
     dialect: new PostgresDialect({
       pool: appPool,
       // With one login for both, drop to the app role on every new connection.
@@ -171,7 +174,8 @@ async function openPostgres(url: string, appUrl: string | undefined, poolMax: nu
   rawPool.on('error', () => {});
   return buildDb('postgres', app, {
     executeSql: async (text, values = []) => {
-      const result = (await rawPool.query(text, [...values])) as pg.QueryResult | pg.QueryResult[];
+      const result = (await traceRawQuery(text, () => rawPool.query(text, [...values]))) as
+        pg.QueryResult | pg.QueryResult[];
       return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows };
     },
     executeAsOwner: async (text) => {

@@ -6,7 +6,7 @@ import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import type { Config } from '../config.ts';
 import { errors } from '../errors/index.ts';
 import { createMsalNetworkClient } from '../identity/index.ts';
-import type { Logger } from '../telemetry/index.ts';
+import { graphUrlTemplate, type Logger, startClientSpan } from '../telemetry/index.ts';
 import { type AdaptiveLimiter, createAdaptiveLimiter, type LimiterStats } from './adaptive-limiter.ts';
 import { GraphError } from './graph-error.ts';
 import { EVENTUAL_CONSISTENCY, type GraphQuery, toQueryString } from './graph-query.ts';
@@ -232,24 +232,42 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     read: (type: 'json' | 'text' | 'bytes' | undefined) => Promise<unknown>;
   }
 
-  /** One HTTP exchange, following redirects of reads without the token (pre-authenticated URLs). */
+  /**
+   * One HTTP exchange, following redirects of reads without the token (pre-authenticated URLs). Each
+   * request is a CLIENT span (W3C `traceparent` sent along; Graph ignores it), ended once its body is read.
+   */
   const exchange = async (
     method: GraphMethod,
     url: string,
     headers: Record<string, string>,
     payload: string | Uint8Array | undefined,
     signal: AbortSignal,
+    attempt: number,
   ): Promise<Raw> => {
     let target = url;
     let sendHeaders = headers;
     for (let hop = 0; ; hop++) {
-      const res = await undiciRequest(target, {
+      const parsed = new URL(target);
+      const span = startClientSpan({
         method,
-        headers: sendHeaders,
-        ...(payload === undefined ? {} : { body: payload }),
-        signal,
-        dispatcher,
+        url: parsed,
+        peer: 'microsoft-graph',
+        template: parsed.origin === origin ? graphUrlTemplate(parsed.pathname) : '{download}',
+        resendCount: attempt,
       });
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await undiciRequest(target, {
+          method,
+          headers: { ...sendHeaders, ...span.headers },
+          ...(payload === undefined ? {} : { body: payload }),
+          signal,
+          dispatcher,
+        });
+      } catch (error) {
+        span.end({ error });
+        throw error;
+      }
       const resHeaders = headersOf(res.headers);
       const location = resHeaders['location'];
       if (
@@ -259,6 +277,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         hop < MAX_REDIRECTS
       ) {
         await res.body.dump();
+        span.end({ status: res.statusCode });
         const next = new URL(location, target);
         if (next.protocol !== 'https:') {
           throw new GraphError({
@@ -273,15 +292,20 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         sendHeaders = rest;
         continue;
       }
+      const response = res;
       return {
-        status: res.statusCode,
+        status: response.statusCode,
         headers: resHeaders,
         read: async (type) => {
-          if (type === 'bytes') return new Uint8Array(await res.body.arrayBuffer());
-          const text = await res.body.text();
-          const isJson = /\bjson\b/i.test(resHeaders['content-type'] ?? '');
-          if (type === 'text' || (type === undefined && !isJson)) return text === '' ? undefined : text;
-          return text === '' ? undefined : (JSON.parse(text) as unknown);
+          try {
+            if (type === 'bytes') return new Uint8Array(await response.body.arrayBuffer());
+            const text = await response.body.text();
+            const isJson = /\bjson\b/i.test(resHeaders['content-type'] ?? '');
+            if (type === 'text' || (type === undefined && !isJson)) return text === '' ? undefined : text;
+            return text === '' ? undefined : (JSON.parse(text) as unknown);
+          } finally {
+            span.end({ status: response.statusCode });
+          }
         },
       };
     }
@@ -332,7 +356,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           });
         sent = true;
         try {
-          raw = await exchange(method, url, headers, payload, signal);
+          raw = await exchange(method, url, headers, payload, signal, attempt);
           release({
             throttled: raw.status === 429,
             retryAfterMs: raw.status === 429 ? parseRetryAfter(raw.headers['retry-after']) : null,

@@ -1,7 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import { type Db as IDatabase, PgBoss } from 'pg-boss';
 import type { Db, Tx } from '../db/index.ts';
-import type { Logger } from '../telemetry/index.ts';
+import { type Logger, meterProviderWithoutGauges } from '../telemetry/index.ts';
 import { installJobSchema, JOB_SCHEMA } from './install-job-schema.ts';
 
 /** Retry and lifetime policy of one queue. */
@@ -155,6 +155,15 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
             }
           : {}),
         ...(db.kind === 'pglite' ? { backend: 'pglite' as const } : {}),
+        // pg-boss's own OpenTelemetry spans (send → process, on whatever SDK telemetry/otel.ts
+        // installed): the sender's W3C trace context is stored with each job (its trace_context
+        // column, never its data), so a job's run continues the trace of the request that sent it.
+        // Its queue-depth gauge (pgboss.queue.jobs) is reported by workers only: every instance would
+        // report the same cached counts.
+        openTelemetry: {
+          propagateContext: true,
+          ...(workers ? {} : { meterProvider: meterProviderWithoutGauges() }),
+        },
       });
       boss.on('error', (error: unknown) => log.warn({ err: error }, 'job queue error'));
       await boss.start();

@@ -12,7 +12,7 @@ import type { OutboxEventBus } from '../events/index.ts';
 import { type Directory, type GraphClient, GraphError, graphPath, type TenantGraph } from '../graph/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import type { RequestService } from '../requests/index.ts';
-import type { Logger } from '../telemetry/index.ts';
+import { graphUrlTemplate, inSpan, instruments, type Logger, startClientSpan } from '../telemetry/index.ts';
 import type { TemplateDocument, TemplateService, TemplateView } from '../templates/index.ts';
 import { type CapturedTemplate, captureTeam } from './capture/capture-team.ts';
 import { type ConformanceReport, checkConformance } from './conformance.ts';
@@ -102,8 +102,11 @@ export interface ProvisioningEngineDeps {
 
 export interface ProvisioningEngine {
   readonly steps: readonly StepDefinition[];
-  /** Starts the recovery sweep (workers only). */
-  start(): Promise<void>;
+  /**
+   * One recovery sweep: wakes runs whose worker died and creates the runs of approved requests whose
+   * event was lost. Idempotent; the cluster leader runs it periodically (src/runtime/leader.ts).
+   */
+  recover(): Promise<void>;
   stop(): Promise<void>;
   runOf(tenantId: string, requestId: string): Promise<RunView | null>;
   logOf(tenantId: string, runId: string, afterLogId: string | null, limit?: number): Promise<LogEntry[]>;
@@ -184,6 +187,13 @@ function toRunError(error: unknown, step: string | null): RunError {
   };
 }
 
+/** `trellis.provisioning.duration`: from the run's first step (or its creation) to its end. */
+function recordRunDuration(row: RunRow, status: string): void {
+  const from = new Date(row.started_at ?? row.created_at).getTime();
+  const to = row.finished_at ? new Date(row.finished_at).getTime() : Date.now();
+  instruments().provisioningDuration.record(Math.max(0, to - from) / 1000, { status });
+}
+
 /** Failures no retry can mend: Graph refused the request itself, or the pre-checks found a problem. */
 function isFinal(error: unknown): boolean {
   if (error instanceof GraphError) {
@@ -241,8 +251,6 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
   ];
   const totalWeight = PRECHECK.weight + CONFORMANCE.weight + STEPS.reduce((n, s) => n + s.weight, 0);
   let connector: Agent | undefined;
-  let recovery: NodeJS.Timeout | undefined;
-  let stopped = false;
 
   const connectorAgent = (): Agent => {
     if (!connector) {
@@ -410,19 +418,35 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
     const base = config.m365.botServiceUrl.endsWith('/')
       ? config.m365.botServiceUrl
       : `${config.m365.botServiceUrl}/`;
-    const res = await undiciRequest(`${base}v3/conversations`, {
+    const url = new URL(`${base}v3/conversations`);
+    const span = startClientSpan({
       method: 'POST',
-      dispatcher: connectorAgent(),
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        isGroup: true,
-        tenantId: entraTenantId,
-        channelData: { channel: { id: channelId }, tenant: { id: entraTenantId } },
-        activity: { type: 'message', text, textFormat: post.contentType === 'html' ? 'xml' : 'markdown' },
-      }),
-      signal: AbortSignal.timeout(30_000),
+      url,
+      peer: 'bot-connector',
+      template: graphUrlTemplate(url.pathname),
+      resendCount: 0,
     });
-    const body = await res.body.text();
+    let res: Awaited<ReturnType<typeof undiciRequest>>;
+    let body: string;
+    try {
+      res = await undiciRequest(url, {
+        method: 'POST',
+        dispatcher: connectorAgent(),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...span.headers },
+        body: JSON.stringify({
+          isGroup: true,
+          tenantId: entraTenantId,
+          channelData: { channel: { id: channelId }, tenant: { id: entraTenantId } },
+          activity: { type: 'message', text, textFormat: post.contentType === 'html' ? 'xml' : 'markdown' },
+        }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      body = await res.body.text();
+    } catch (error) {
+      span.end({ error });
+      throw error;
+    }
+    span.end({ status: res.statusCode });
     if (res.statusCode >= 300) {
       throw new GraphError({
         status: res.statusCode,
@@ -457,7 +481,9 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
       ...(changes.conformance ? { conformance: changes.conformance } : {}),
     });
     if (!ok) return;
-    const teamId = (await runs.get(row.tenant_id, row.run_id))?.team_id ?? undefined;
+    const ended = await runs.get(row.tenant_id, row.run_id);
+    recordRunDuration(ended ?? row, status);
+    const teamId = ended?.team_id ?? undefined;
     const reason =
       changes.reason ??
       (changes.error
@@ -581,7 +607,19 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
         await save({ current_step: name, steps: states });
         if (state.attempts === 1) await appendLog('info', name, title);
         try {
-          await body();
+          await inSpan(
+            `provisioning.step ${name}`,
+            {
+              attributes: {
+                'trellis.step.name': name,
+                'trellis.step.attempt': state.attempts,
+                'trellis.step.version': version,
+              },
+              // Waiting for Graph and handing the run over are how steps work, not failures.
+              expected: (e) => e instanceof StepWait || e instanceof LeaseLost || signal.aborted,
+            },
+            body,
+          );
           state.status = 'done';
           state.finishedAt = new Date().toISOString();
           state.error = null;
@@ -744,7 +782,7 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
       (row.spec as ProvisioningSpec | null)?.entraTenantId ?? (await entraTenantOf(row.tenant_id));
     const graph = deps.graph.forTenant(entraTenantId);
     const cleanup = row.cancel_remove_team ? await removeTeam(row.tenant_id, row.run_id, graph) : 'kept';
-    await db.withTenant(row.tenant_id, (tx) =>
+    const cancelled = await db.withTenant(row.tenant_id, (tx) =>
       runs.updateIf(tx, row.run_id, ['queued', 'running', 'waiting', 'failed'], {
         status: 'cancelled',
         finished_at: new Date(),
@@ -754,6 +792,7 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
         current_step: null,
       }),
     );
+    if (cancelled) recordRunDuration(cancelled, 'cancelled');
     await runs.log(row.tenant_id, row.run_id, {
       level: 'warn',
       step: null,
@@ -767,7 +806,19 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
     });
   }
 
-  async function execute(tenantId: string, runId: string, jobSignal: AbortSignal): Promise<void> {
+  /** One slice of a run, as a span (its steps are its children); stopping or losing the lease is no failure. */
+  function execute(tenantId: string, runId: string, jobSignal: AbortSignal): Promise<void> {
+    return inSpan(
+      'provisioning.run',
+      {
+        attributes: { 'trellis.tenant.id': tenantId, 'trellis.run.id': runId },
+        expected: (e) => e instanceof StopRequested || e instanceof LeaseLost,
+      },
+      () => executeSlice(tenantId, runId, jobSignal),
+    );
+  }
+
+  async function executeSlice(tenantId: string, runId: string, jobSignal: AbortSignal): Promise<void> {
     const owner = newOwner();
     const asked = Date.now();
     const row = await runs.acquire(tenantId, runId, owner, leaseMs);
@@ -884,20 +935,8 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
 
   return {
     steps: STEPS,
-    async start() {
-      stopped = false;
-      await recover().catch((error: unknown) =>
-        log.warn({ err: error }, 'provisioning recovery sweep failed'),
-      );
-      recovery = setInterval(() => {
-        if (stopped) return;
-        recover().catch((error: unknown) => log.warn({ err: error }, 'provisioning recovery sweep failed'));
-      }, config.provisioning.recoverySeconds * 1000);
-      recovery.unref();
-    },
+    recover,
     async stop() {
-      stopped = true;
-      if (recovery) clearInterval(recovery);
       await connector?.close();
     },
     async runOf(tenantId, requestId) {

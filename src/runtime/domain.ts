@@ -19,6 +19,7 @@ import { createTeamsBot, type TeamsBot } from '../teams/index.ts';
 import { createJobQueue, type JobQueue } from '../jobs/index.ts';
 import { createWebhookSender, createWebhookService, type WebhookService } from '../webhooks/index.ts';
 import type { Logger } from '../telemetry/index.ts';
+import { createLeader } from './leader.ts';
 
 /** What the domain is built from: the adapters of src/runtime/services.ts plus configuration. */
 export interface DomainDeps {
@@ -74,6 +75,9 @@ export interface Domain {
   stop(): Promise<void>;
 }
 
+/** How often the cluster leader reminds approvers and expires requests. */
+const REQUEST_SWEEP_MS = 5 * 60_000;
+
 export async function createDomain(deps: DomainDeps): Promise<Domain> {
   const starters: (() => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -116,6 +120,9 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
   const templates = createTemplateService({
     db: deps.db,
     blobs: deps.blobs,
+    // In-process caches of several instances would not see each other's changes: the catalog is
+    // cached in Redis, or in memory only where one process owns the database (embedded PGlite).
+    ...(deps.cache.name === 'redis' || deps.db.kind === 'pglite' ? { cache: deps.cache } : {}),
     events,
     directory,
     log: deps.log,
@@ -130,11 +137,6 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     log: deps.log,
     now: deps.now ?? (() => new Date()),
   });
-  // Reminders and expiry: one sweep every five minutes across the cluster (pg-boss schedules once).
-  jobs.define('requests.sweep', { retryLimit: 1, expireInSeconds: 600, concurrency: 1 }, async () => {
-    await requests.sweep();
-  });
-  starters.push(() => jobs.schedule('requests.sweep', '*/5 * * * *'));
   // <provisioning: construction>
   const provisioning = createProvisioningEngine({
     config: deps.config,
@@ -147,7 +149,6 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     requests,
     log: deps.log,
   });
-  starters.push(() => provisioning.start());
   stoppers.push(() => provisioning.stop());
   // <teams: construction>
   const teams = createTeamsBot({
@@ -165,6 +166,23 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
   // Notifications run where events are dispatched (job workers), whichever process that is.
   teams.start(events);
   stoppers.push(() => teams.stop());
+  // <runtime: periodic work, once across the cluster>
+  // Worker processes elect one leader (a PostgreSQL advisory lock; PGlite: this process), which runs
+  // the sweeps; another takes over within PROVISIONING_RECOVERY_SECONDS when it stops or dies.
+  const leader = createLeader({
+    db: deps.db,
+    url: deps.config.database.appUrl ?? deps.config.database.url,
+    log: deps.log,
+    name: 'periodic',
+    retryMs: deps.config.provisioning.recoverySeconds * 1000,
+  });
+  leader.every('provisioning.recover', deps.config.provisioning.recoverySeconds * 1000, () =>
+    provisioning.recover(),
+  );
+  // Reminders and expiry.
+  leader.every('requests.sweep', REQUEST_SWEEP_MS, async () => {
+    await requests.sweep();
+  });
   /** In embedded mode the Contoso demo tenant is onboarded and given the starter catalog. */
   async function embeddedDemo() {
     // <embedded: demo tenant onboarding and starter catalog>
@@ -223,6 +241,9 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
       // The CLI enqueues only: no schedules, no demo seeding behind the server's back.
       if (!workers) return;
       for (const start of starters) await start();
+      // Web-only instances never lead; stopped first, so no sweep runs on stopped queues.
+      await leader.start();
+      stoppers.push(() => leader.stop());
       await embeddedDemo();
     },
     async stop() {

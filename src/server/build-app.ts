@@ -15,7 +15,12 @@ import { registerBotRoute } from '../teams/index.ts';
 import { AppError, ErrorCode, errors } from '../errors/index.ts';
 import type { Domain } from '../runtime/domain.ts';
 import type { BlobStore } from '../storage/index.ts';
-import type { Logger } from '../telemetry/index.ts';
+import {
+  type Logger,
+  registerHttpTelemetry,
+  registerMetricsRoute,
+  type Telemetry,
+} from '../telemetry/index.ts';
 import { registerErrorHandler, sendProblem } from './problem.ts';
 import { createReadiness, type ReadinessCheck } from './readiness.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -38,6 +43,8 @@ export interface AppDeps {
   domain?: Domain;
   /** True once SIGTERM/SIGINT arrived: readiness fails at once. */
   isDraining: () => boolean;
+  /** The process's traces and metrics (main.ts starts them); none: requests are not traced. */
+  telemetry?: Telemetry;
 }
 
 export interface BuildOptions {
@@ -58,7 +65,7 @@ class OverloadedError extends AppError {
 }
 
 /** Probes and scrapers that a TLS-terminating front may call over plain HTTP on loopback. */
-const PLAIN_HTTP_ALLOWED = new Set(['/healthz', '/readyz']);
+const PLAIN_HTTP_ALLOWED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Builds the Fastify app; never listens (tests call `inject()`), main.ts owns the listener. */
 export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promise<App> {
@@ -88,6 +95,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
   }) as unknown as FastifyInstance;
 
+  // <telemetry: a span and a duration per request, before any other hook runs>
+  if (deps.telemetry?.tracing || deps.telemetry?.metrics) registerHttpTelemetry(app);
   registerErrorHandler(app);
   // <network: the single entry point (X-Azure-FDID, allowed sources), before anything else runs>
   installEntryLock(app, config);
@@ -177,6 +186,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
 
   await app.register(healthRoutes, { readiness });
   await app.register(homePage);
+  // <telemetry: Prometheus scrapes with METRICS_TOKEN>
+  await registerMetricsRoute(app, { token: config.telemetry.metricsToken, telemetry: deps.telemetry });
   if (deps.domain && deps.secrets && deps.cipher) {
     const { config: c, log, db, cache, blobs, secrets, cipher, domain } = deps;
     await registerApi(app, { config: c, log, db, cache, blobs, secrets, cipher, domain });

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { context, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createLogger, redactUrl } from './logger.ts';
+import { installTelemetry } from './otel.ts';
+import { tracer } from './tracing.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -62,4 +66,29 @@ test('connection strings are logged without their password or token-like paramet
     'https://x.blob.core.windows.net/c?sig=redacted&sv=2024',
   );
   assert.equal(redactUrl('not a url'), '[unparseable url]');
+});
+
+test('lines written inside a trace carry its trace and span ids; others carry none', async () => {
+  const { log, text } = capture();
+  const telemetry = await installTelemetry({
+    log: createLogger('silent'),
+    spanExporters: [new InMemorySpanExporter()],
+    metricExporters: [],
+    prometheus: false,
+  });
+  try {
+    const span = tracer().startSpan('work');
+    context.with(trace.setSpan(context.active(), span), () => log.info('inside'));
+    span.end();
+    log.info('outside');
+    const [inside, outside] = text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(inside?.trace_id, span.spanContext().traceId);
+    assert.equal(inside?.span_id, span.spanContext().spanId);
+    assert.ok(outside && !('trace_id' in outside) && !('span_id' in outside));
+  } finally {
+    await telemetry.shutdown();
+  }
 });

@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from '../config.ts';
+import { activeTraceIds } from './tracing.ts';
 
 export type { Logger };
 
@@ -34,7 +35,10 @@ export const REDACT_PATHS: readonly string[] = [
   '*.dek',
 ];
 
-/** Structured JSON logs with secrets redacted; tests pass a destination to read what was written. */
+/**
+ * Structured JSON logs with secrets redacted, and the active span's `trace_id`/`span_id` on every line
+ * written inside a trace; tests pass a destination to read what was written.
+ */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -42,6 +46,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
     formatters: { level: (label: string) => ({ level: label }) },
+    mixin: () => activeTraceIds() ?? {},
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { type Caller, hasRole } from '../api/caller.ts';
 import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../api/pagination.ts';
 import { recordAudit } from '../audit/index.ts';
+import type { Cache } from '../cache/index.ts';
 import type { Db, Tx } from '../db/index.ts';
 import type { TemplateAssetRef, TemplateStatus } from '../db/tables/templates.ts';
 import { AppError, ErrorCode, errors, isAppError } from '../errors/index.ts';
@@ -28,6 +29,7 @@ import {
 } from '../policy/index.ts';
 import type { BlobStore } from '../storage/index.ts';
 import type { Logger } from '../telemetry/index.ts';
+import { type CatalogSnapshot, createCatalogCache } from './catalog-cache.ts';
 import { checkFieldDefinition, checkTemplate, parseTemplate } from './check-template.ts';
 import { diffTemplates } from './diff-templates.ts';
 import { sniffAssetType } from './sniff-asset-type.ts';
@@ -64,6 +66,8 @@ export interface TemplateServiceDeps {
   events: EventBus;
   directory: Directory;
   log: Logger;
+  /** Where catalog reads are cached (Redis across instances); without it every read hits the database. */
+  cache?: Cache;
   now?: () => Date;
 }
 
@@ -76,6 +80,44 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
   const now = deps.now ?? (() => new Date());
   const naming = createNamingEngine();
   const audienceCache = new Map<string, AudienceRule | AppError>();
+  const catalogCache = createCatalogCache({ cache: deps.cache, log: deps.log });
+
+  /** The tenant's metadata fields, through the catalog cache. */
+  async function cachedFields(tenantId: string, snapshot?: CatalogSnapshot): Promise<TenantMetadataField[]> {
+    const reads = snapshot ?? (await catalogCache.open(tenantId));
+    return reads.read('fields', null, () => db.withTenant(tenantId, tenantFields));
+  }
+
+  /** A template (any status) with its current version, by id or slug, through the catalog cache. */
+  async function cachedRow(
+    tenantId: string,
+    idOrSlug: string,
+    snapshot?: CatalogSnapshot,
+  ): Promise<TemplateRow | null> {
+    const reads = snapshot ?? (await catalogCache.open(tenantId));
+    return reads.read('row', idOrSlug, () =>
+      db.withTenant(tenantId, (tx) =>
+        findTemplate(tx, idOrSlug).catch((error: unknown) => {
+          if (isAppError(error) && error.code === ErrorCode.NotFound) return null;
+          throw error;
+        }),
+      ),
+    );
+  }
+
+  /** Like `cachedRow`. @throws AppError(not_found) */
+  async function requireRow(tenantId: string, idOrSlug: string): Promise<TemplateRow> {
+    const row = await cachedRow(tenantId, idOrSlug);
+    if (!row) throw errors.notFound(`Template ${idOrSlug.slice(0, 100)}`);
+    return row;
+  }
+
+  /** Runs a change, then (committed) makes the tenant's cached catalog stale on every instance. */
+  async function changing<T>(tenantId: string, change: () => Promise<T>): Promise<T> {
+    const result = await change();
+    await catalogCache.invalidate(tenantId);
+    return result;
+  }
 
   function audienceRule(expression: string): AudienceRule | AppError {
     const cached = audienceCache.get(expression);
@@ -306,42 +348,31 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
       limit?: number | undefined;
     },
     keep: (row: TemplateRow) => boolean,
-  ): Promise<{ rows: TemplateRow[]; nextCursor: string | null; fields: TenantMetadataField[] }> {
+  ): Promise<{ rows: TemplateRow[]; nextCursor: string | null; snapshot: CatalogSnapshot }> {
     const limit = filter.limit ?? DEFAULT_PAGE_SIZE;
     let position = filter.cursor ? decodeCursor('templates', filter.cursor, 2) : undefined;
-    return db.withTenant(tenantId, async (tx) => {
-      const out: TemplateRow[] = [];
-      for (;;) {
-        let query = selectTemplates(tx);
-        if (filter.status) query = query.where('t.status', '=', filter.status);
-        if (filter.category) query = query.where('t.category', '=', filter.category);
-        if (filter.language) query = query.where('t.language', '=', filter.language);
-        if (filter.tag) query = query.where(sql<boolean>`${filter.tag} = any(t.tags)`);
-        if (filter.q) {
-          const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-          query = query.where((eb) =>
-            eb.or([eb('t.name', 'ilike', like), eb('t.description', 'ilike', like)]),
-          );
-        }
-        if (position) {
-          const [name, id] = position as [string, string];
-          query = query.where((eb) =>
-            eb.or([eb('t.name', '>', name), eb.and([eb('t.name', '=', name), eb('t.template_id', '>', id)])]),
-          );
-        }
-        const batch = (await query
-          .orderBy('t.name')
-          .orderBy('t.template_id')
-          .limit(SCAN_BATCH)
-          .execute()) as TemplateRow[];
-        for (const row of batch) if (keep(row)) out.push(row);
-        const last = batch.at(-1);
-        if (out.length > limit || batch.length < SCAN_BATCH || !last) break;
-        position = [last.name, last.template_id];
-      }
-      const page = toPage(out, limit, 'templates', (r) => [r.name, r.template_id]);
-      return { rows: page.items, nextCursor: page.nextCursor, fields: await tenantFields(tx) };
-    });
+    const where: ScanWhere = {
+      status: filter.status ?? null,
+      category: filter.category ?? null,
+      tag: filter.tag ?? null,
+      q: filter.q ?? null,
+      language: filter.language ?? null,
+    };
+    // Batches are the same for every caller: cached as the database returned them, filtered after.
+    const snapshot = await catalogCache.open(tenantId);
+    const out: TemplateRow[] = [];
+    for (;;) {
+      const after = position as [string, string] | undefined;
+      const batch = await snapshot.read('scan', { where, after: after ?? null }, () =>
+        db.withTenant(tenantId, (tx) => scanBatch(tx, where, after)),
+      );
+      for (const row of batch) if (keep(row)) out.push(row);
+      const last = batch.at(-1);
+      if (out.length > limit || batch.length < SCAN_BATCH || !last) break;
+      position = [last.name, last.template_id];
+    }
+    const page = toPage(out, limit, 'templates', (r) => [r.name, r.template_id]);
+    return { rows: page.items, nextCursor: page.nextCursor, snapshot };
   }
 
   function catalogEntry(
@@ -441,7 +472,7 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     values: Record<string, unknown>,
     entraTenantId: string | null,
   ): Promise<Record<string, unknown>> {
-    const fields = applicableFields(await db.withTenant(tenantId, tenantFields), document);
+    const fields = applicableFields(await cachedFields(tenantId), document);
     const directory = directoryFor(entraTenantId);
     const lookup = directory
       ? async (who: string) => (await directory.getUser(who))?.userPrincipalName ?? null
@@ -478,6 +509,15 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     change: ChangeContext,
   ): Promise<TemplateView> {
     const assets = sortAssets(await storeUploads(tenantId, input.assets));
+    return changing(tenantId, () => insertTemplate(tenantId, input, assets, change));
+  }
+
+  async function insertTemplate(
+    tenantId: string,
+    input: { document: unknown; comment?: string | undefined },
+    assets: Record<string, TemplateAssetRef>,
+    change: ChangeContext,
+  ): Promise<TemplateView> {
     return db.withTenant(tenantId, async (tx) => {
       const document = await checkForTenant(tx, input.document);
       await registerAssets(tx, tenantId, Object.values(assets));
@@ -538,28 +578,28 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
 
   const service: TemplateService = {
     async getForRequest(tenantId, idOrSlug, version) {
-      return db.withTenant(tenantId, async (tx) => {
-        const row = await findTemplate(tx, idOrSlug).catch(() => undefined);
-        if (!row || row.status !== 'active') throw errors.notFound(`Template ${idOrSlug.slice(0, 100)}`);
-        if (version === undefined || version === row.current_version) {
-          return {
-            templateId: row.template_id,
-            slug: row.slug,
-            name: row.name,
-            version: row.current_version,
-            document: documentOf(row.document),
-          };
-        }
-        const pinned = await tx
+      const row = await cachedRow(tenantId, idOrSlug);
+      if (!row || row.status !== 'active') throw errors.notFound(`Template ${idOrSlug.slice(0, 100)}`);
+      if (version === undefined || version === row.current_version) {
+        return {
+          templateId: row.template_id,
+          slug: row.slug,
+          name: row.name,
+          version: row.current_version,
+          document: documentOf(row.document),
+        };
+      }
+      const pinned = await db.withTenant(tenantId, (tx) =>
+        tx
           .selectFrom('template_versions')
           .select(['document', 'version'])
           .where('template_id', '=', row.template_id)
           .where('version', '=', version)
-          .executeTakeFirst();
-        if (!pinned) throw errors.notFound(`Version ${version} of template ${row.slug}`);
-        const document = documentOf(pinned.document);
-        return { templateId: row.template_id, slug: row.slug, name: document.name, version, document };
-      });
+          .executeTakeFirst(),
+      );
+      if (!pinned) throw errors.notFound(`Version ${version} of template ${row.slug}`);
+      const document = documentOf(pinned.document);
+      return { templateId: row.template_id, slug: row.slug, name: document.name, version, document };
     },
 
     isInAudience(_tenantId, document, user) {
@@ -572,17 +612,19 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     async seedStarterCatalog(tenantId, actor) {
       const starter = await loadStarterCatalog();
       const change: ChangeContext = { actor };
-      await db.withTenant(tenantId, async (tx) => {
-        for (const field of starter.fields) {
-          const exists = await tx
-            .selectFrom('metadata_fields')
-            .select('key')
-            .where('key', '=', field.key)
-            .executeTakeFirst();
-          if (exists) continue;
-          await insertField(tx, tenantId, field, change);
-        }
-      });
+      await changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          for (const field of starter.fields) {
+            const exists = await tx
+              .selectFrom('metadata_fields')
+              .select('key')
+              .where('key', '=', field.key)
+              .executeTakeFirst();
+            if (exists) continue;
+            await insertField(tx, tenantId, field, change);
+          }
+        }),
+      );
       for (const entry of starter.templates) {
         const exists = await db.withTenant(tenantId, (tx) =>
           tx.selectFrom('templates').select('template_id').where('slug', '=', entry.slug).executeTakeFirst(),
@@ -597,7 +639,7 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     },
 
     async validate(tenantId, document) {
-      const fields = tenantId ? await db.withTenant(tenantId, tenantFields) : undefined;
+      const fields = tenantId ? await cachedFields(tenantId) : undefined;
       const result = await checkTemplate(
         document,
         fields ? { tenantFieldKeys: new Set(fields.map((f) => f.key)) } : {},
@@ -609,46 +651,50 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
 
     async update(tenantId, templateId, input, change) {
       const uploaded = await storeUploads(tenantId, input.assets);
-      return db.withTenant(tenantId, async (tx) => {
-        const row = await findTemplate(tx, templateId, true);
-        const document = await checkForTenant(tx, input.document);
-        await registerAssets(tx, tenantId, Object.values(uploaded));
-        const assets = sortAssets({ ...assetsOf(row.assets), ...uploaded });
-        return saveVersion(
-          tx,
-          tenantId,
-          row,
-          { document, assets },
-          { baseVersion: input.baseVersion, comment: input.comment, action: 'template.version_published' },
-          change,
-        );
-      });
+      return changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          const row = await findTemplate(tx, templateId, true);
+          const document = await checkForTenant(tx, input.document);
+          await registerAssets(tx, tenantId, Object.values(uploaded));
+          const assets = sortAssets({ ...assetsOf(row.assets), ...uploaded });
+          return saveVersion(
+            tx,
+            tenantId,
+            row,
+            { document, assets },
+            { baseVersion: input.baseVersion, comment: input.comment, action: 'template.version_published' },
+            change,
+          );
+        }),
+      );
     },
 
     async setStatus(tenantId, templateId, status, change) {
-      return db.withTenant(tenantId, async (tx) => {
-        const row = await findTemplate(tx, templateId, true);
-        if (row.status === status) return templateView(row);
-        await tx
-          .updateTable('templates')
-          .set({ status, updated_at: sql`date_trunc('milliseconds', clock_timestamp())` })
-          .where('template_id', '=', row.template_id)
-          .execute();
-        await audit(
-          tx,
-          tenantId,
-          change,
-          'template.status_changed',
-          { type: 'template', id: row.template_id },
-          { status: row.status },
-          { status },
-        );
-        return templateView(await findTemplate(tx, row.template_id));
-      });
+      return changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          const row = await findTemplate(tx, templateId, true);
+          if (row.status === status) return templateView(row);
+          await tx
+            .updateTable('templates')
+            .set({ status, updated_at: sql`date_trunc('milliseconds', clock_timestamp())` })
+            .where('template_id', '=', row.template_id)
+            .execute();
+          await audit(
+            tx,
+            tenantId,
+            change,
+            'template.status_changed',
+            { type: 'template', id: row.template_id },
+            { status: row.status },
+            { status },
+          );
+          return templateView(await findTemplate(tx, row.template_id));
+        }),
+      );
     },
 
     async get(tenantId, idOrSlug) {
-      return db.withTenant(tenantId, async (tx) => templateView(await findTemplate(tx, idOrSlug)));
+      return templateView(await requireRow(tenantId, idOrSlug));
     },
 
     async list(tenantId, filter) {
@@ -708,30 +754,32 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     },
 
     async rollback(tenantId, templateId, input, change) {
-      return db.withTenant(tenantId, async (tx) => {
-        const row = await findTemplate(tx, templateId, true);
-        const old = await tx
-          .selectFrom('template_versions')
-          .select(['document', 'assets'])
-          .where('template_id', '=', row.template_id)
-          .where('version', '=', input.version)
-          .executeTakeFirst();
-        if (!old) throw errors.notFound(`Version ${input.version} of template ${row.slug}`);
-        // The old document is re-checked: tenant fields it references may have been removed since.
-        const document = await checkForTenant(tx, documentOf(old.document));
-        return saveVersion(
-          tx,
-          tenantId,
-          row,
-          { document, assets: assetsOf(old.assets) },
-          {
-            baseVersion: input.baseVersion,
-            comment: input.comment ?? `Rollback to version ${input.version}`,
-            action: 'template.rolled_back',
-          },
-          change,
-        );
-      });
+      return changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          const row = await findTemplate(tx, templateId, true);
+          const old = await tx
+            .selectFrom('template_versions')
+            .select(['document', 'assets'])
+            .where('template_id', '=', row.template_id)
+            .where('version', '=', input.version)
+            .executeTakeFirst();
+          if (!old) throw errors.notFound(`Version ${input.version} of template ${row.slug}`);
+          // The old document is re-checked: tenant fields it references may have been removed since.
+          const document = await checkForTenant(tx, documentOf(old.document));
+          return saveVersion(
+            tx,
+            tenantId,
+            row,
+            { document, assets: assetsOf(old.assets) },
+            {
+              baseVersion: input.baseVersion,
+              comment: input.comment ?? `Rollback to version ${input.version}`,
+              action: 'template.rolled_back',
+            },
+            change,
+          );
+        }),
+      );
     },
 
     async putAsset(tenantId, templateId, input, change) {
@@ -745,41 +793,45 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
       // Exists (and belongs to this tenant) before anything is stored.
       await service.get(tenantId, templateId);
       const ref = await storeAsset(tenantId, input.data, contentType);
-      return db.withTenant(tenantId, async (tx) => {
-        const row = await findTemplate(tx, templateId, true);
-        const current = assetsOf(row.assets);
-        if (!(input.name in current) && Object.keys(current).length >= TEMPLATE_LIMITS.assetsPerTemplate) {
-          throw errors.validation(`A template has at most ${TEMPLATE_LIMITS.assetsPerTemplate} assets`);
-        }
-        await registerAssets(tx, tenantId, [ref]);
-        return saveVersion(
-          tx,
-          tenantId,
-          row,
-          { document: documentOf(row.document), assets: sortAssets({ ...current, [input.name]: ref }) },
-          {
-            baseVersion: input.baseVersion,
-            comment: `Asset ${input.name} uploaded`,
-            action: 'template.asset_uploaded',
-          },
-          change,
-        );
-      });
+      return changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          const row = await findTemplate(tx, templateId, true);
+          const current = assetsOf(row.assets);
+          if (!(input.name in current) && Object.keys(current).length >= TEMPLATE_LIMITS.assetsPerTemplate) {
+            throw errors.validation(`A template has at most ${TEMPLATE_LIMITS.assetsPerTemplate} assets`);
+          }
+          await registerAssets(tx, tenantId, [ref]);
+          return saveVersion(
+            tx,
+            tenantId,
+            row,
+            { document: documentOf(row.document), assets: sortAssets({ ...current, [input.name]: ref }) },
+            {
+              baseVersion: input.baseVersion,
+              comment: `Asset ${input.name} uploaded`,
+              action: 'template.asset_uploaded',
+            },
+            change,
+          );
+        }),
+      );
     },
 
     async getAsset(tenantId, templateId, name, version) {
-      const assets = await db.withTenant(tenantId, async (tx) => {
-        const row = await findTemplate(tx, templateId);
-        if (version === undefined) return assetsOf(row.assets);
-        const found = await tx
-          .selectFrom('template_versions')
-          .select('assets')
-          .where('template_id', '=', row.template_id)
-          .where('version', '=', version)
-          .executeTakeFirst();
+      const current = await requireRow(tenantId, templateId);
+      const assets = await (async () => {
+        if (version === undefined) return assetsOf(current.assets);
+        const found = await db.withTenant(tenantId, (tx) =>
+          tx
+            .selectFrom('template_versions')
+            .select('assets')
+            .where('template_id', '=', current.template_id)
+            .where('version', '=', version)
+            .executeTakeFirst(),
+        );
         if (!found) throw errors.notFound(`Version ${version} of template ${templateId}`);
         return assetsOf(found.assets);
-      });
+      })();
       const ref = assets[name];
       if (!ref) throw errors.notFound(`Asset ${name.slice(0, 100)}`);
       const blob = await deps.blobs.get(assetKey(tenantId, ref.sha256));
@@ -792,11 +844,12 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     async catalog(caller, filter) {
       const all = seesAll(caller);
       const user = await resolvePolicyUser(caller);
-      const { rows, nextCursor, fields } = await scan(
+      const { rows, nextCursor, snapshot } = await scan(
         caller.tenantId,
         { ...filter, status: 'active' },
         (row) => (all ? true : inAudience(documentOf(row.document), user)),
       );
+      const fields = await cachedFields(caller.tenantId, snapshot);
       return {
         items: rows.map((row) =>
           catalogEntry(
@@ -812,10 +865,9 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     async catalogEntry(caller, slug) {
       const all = seesAll(caller);
       const user = await resolvePolicyUser(caller);
-      const { row, fields } = await db.withTenant(caller.tenantId, async (tx) => ({
-        row: await findTemplate(tx, slug).catch(() => undefined),
-        fields: await tenantFields(tx),
-      }));
+      const snapshot = await catalogCache.open(caller.tenantId);
+      const row = await cachedRow(caller.tenantId, slug, snapshot);
+      const fields = await cachedFields(caller.tenantId, snapshot);
       if (!row || row.status !== 'active') throw errors.notFound(`Template ${slug.slice(0, 100)}`);
       const document = documentOf(row.document);
       const allowed = inAudience(document, user);
@@ -827,7 +879,7 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
     },
 
     async listFields(tenantId, filter) {
-      const fields = await db.withTenant(tenantId, tenantFields);
+      const fields = await cachedFields(tenantId);
       return filter.status ? fields.filter((f) => f.status === filter.status) : fields;
     },
 
@@ -841,65 +893,69 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
 
     async createField(tenantId, input, change) {
       checkField(input);
-      return db.withTenant(tenantId, async (tx) => {
-        const exists = await tx
-          .selectFrom('metadata_fields')
-          .select('key')
-          .where('key', '=', input.key)
-          .executeTakeFirst();
-        if (exists) throw errors.conflict(`A metadata field with the key ${input.key} already exists`);
-        const clash = await templatesDefiningField(tx, input.key);
-        if (clash.length > 0) {
-          throw errors.conflict(
-            `Templates ${clash.join(', ')} define their own field ${input.key}; rename one first`,
-          );
-        }
-        return insertField(tx, tenantId, input, change);
-      });
+      return changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          const exists = await tx
+            .selectFrom('metadata_fields')
+            .select('key')
+            .where('key', '=', input.key)
+            .executeTakeFirst();
+          if (exists) throw errors.conflict(`A metadata field with the key ${input.key} already exists`);
+          const clash = await templatesDefiningField(tx, input.key);
+          if (clash.length > 0) {
+            throw errors.conflict(
+              `Templates ${clash.join(', ')} define their own field ${input.key}; rename one first`,
+            );
+          }
+          return insertField(tx, tenantId, input, change);
+        }),
+      );
     },
 
     async updateField(tenantId, key, input, change) {
       checkField({ ...input, key });
-      return db.withTenant(tenantId, async (tx) => {
-        const before = await tx
-          .selectFrom('metadata_fields')
-          .selectAll()
-          .where('key', '=', key)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!before) throw errors.notFound(`Metadata field ${key.slice(0, 40)}`);
-        const row = await tx
-          .updateTable('metadata_fields')
-          .set({
-            label: input.label,
-            type: input.type,
-            required: input.required,
-            help_text: input.helpText ?? null,
-            validation: input.validation ? JSON.stringify(input.validation) : null,
-            choices: input.choices ? JSON.stringify(input.choices) : null,
-            applies_to: input.appliesTo ?? null,
-            ...(input.status ? { status: input.status } : {}),
-            updated_at: sql`date_trunc('milliseconds', clock_timestamp())`,
-          })
-          .where('key', '=', key)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const view = fieldView(row);
-        await audit(
-          tx,
-          tenantId,
-          change,
-          'metadata_field.updated',
-          { type: 'metadata_field', id: key },
-          fieldView(before),
-          view,
-        );
-        return view;
-      });
+      return changing(tenantId, () =>
+        db.withTenant(tenantId, async (tx) => {
+          const before = await tx
+            .selectFrom('metadata_fields')
+            .selectAll()
+            .where('key', '=', key)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!before) throw errors.notFound(`Metadata field ${key.slice(0, 40)}`);
+          const row = await tx
+            .updateTable('metadata_fields')
+            .set({
+              label: input.label,
+              type: input.type,
+              required: input.required,
+              help_text: input.helpText ?? null,
+              validation: input.validation ? JSON.stringify(input.validation) : null,
+              choices: input.choices ? JSON.stringify(input.choices) : null,
+              applies_to: input.appliesTo ?? null,
+              ...(input.status ? { status: input.status } : {}),
+              updated_at: sql`date_trunc('milliseconds', clock_timestamp())`,
+            })
+            .where('key', '=', key)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const view = fieldView(row);
+          await audit(
+            tx,
+            tenantId,
+            change,
+            'metadata_field.updated',
+            { type: 'metadata_field', id: key },
+            fieldView(before),
+            view,
+          );
+          return view;
+        }),
+      );
     },
 
     async fieldsFor(tenantId, document) {
-      return applicableFields(await db.withTenant(tenantId, tenantFields), document);
+      return applicableFields(await cachedFields(tenantId), document);
     },
 
     async preview(tenantId, input) {
@@ -1023,6 +1079,43 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
   }
 
   return service;
+}
+
+/** What a catalog scan filters on (besides its position); every caller's same filter shares its batches. */
+interface ScanWhere {
+  status: TemplateStatus | null;
+  category: string | null;
+  tag: string | null;
+  q: string | null;
+  language: string | null;
+}
+
+/** One batch of templates in (name, id) order after `after`, with their current versions. */
+async function scanBatch(
+  tx: Tx,
+  where: ScanWhere,
+  after: [string, string] | undefined,
+): Promise<TemplateRow[]> {
+  let query = selectTemplates(tx);
+  if (where.status) query = query.where('t.status', '=', where.status);
+  if (where.category) query = query.where('t.category', '=', where.category);
+  if (where.language) query = query.where('t.language', '=', where.language);
+  if (where.tag) query = query.where(sql<boolean>`${where.tag} = any(t.tags)`);
+  if (where.q) {
+    const like = `%${where.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('t.name', 'ilike', like), eb('t.description', 'ilike', like)]));
+  }
+  if (after) {
+    const [name, id] = after;
+    query = query.where((eb) =>
+      eb.or([eb('t.name', '>', name), eb.and([eb('t.name', '=', name), eb('t.template_id', '>', id)])]),
+    );
+  }
+  return (await query
+    .orderBy('t.name')
+    .orderBy('t.template_id')
+    .limit(SCAN_BATCH)
+    .execute()) as TemplateRow[];
 }
 
 async function templatesDefiningField(tx: Tx, key: string): Promise<string[]> {

@@ -13,7 +13,7 @@ import type {
 import { errors } from '../errors/index.ts';
 import { type DomainEvent, EVENT_TYPES, type EventType } from '../events/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
-import type { Logger } from '../telemetry/index.ts';
+import { instruments, type Logger } from '../telemetry/index.ts';
 import { assertWebhookUrl } from './webhook-destination.ts';
 import type { WebhookSender } from './webhook-sender.ts';
 import { generateWebhookSecret, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.ts';
@@ -382,6 +382,7 @@ export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
         responseMs: outcome.responseMs,
       };
       const ok = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+      if (!ok) instruments().webhookFailures.add(1);
       const gone = outcome.statusCode === 410;
       const retrying = current.scheduled_attempt !== null && current.scheduled_attempt !== job.attempt;
       let next: { status: WebhookDeliveryStatus; scheduled: number | null; nextAt: Date | null };

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { errors } from '../../errors/index.ts';
 import { createDomain } from '../../runtime/domain.ts';
 import { openServices } from '../../runtime/services.ts';
-import { createLogger } from '../../telemetry/index.ts';
+import { createLogger, startTelemetry } from '../../telemetry/index.ts';
 import { loadCliConfig } from '../load-cli-config.ts';
 
 /**
@@ -27,6 +27,7 @@ export async function runWorker(): Promise<void> {
     );
   }
   const log = createLogger(config.logLevel);
+  const telemetry = await startTelemetry(config, log, { role: 'worker' });
   const services = await openServices(config, { migrate: true });
   const domain = await createDomain({ config, log, ...services });
   await domain.start({ workers: true });
@@ -39,6 +40,7 @@ export async function runWorker(): Promise<void> {
     void domain
       .stop()
       .then(() => services.close())
+      .then(() => telemetry.shutdown())
       .then(
         () => process.exit(0),
         (error: unknown) => {
