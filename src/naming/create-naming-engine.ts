@@ -44,7 +44,10 @@ export interface NamingEngine {
   validateRules(rules: NamingRules, sample?: Partial<NamingContext>): Promise<NamingViolation[]>;
 }
 
-const DEFAULT_LIMITS: NamingLimits = { templateLength: 8_000, renderMs: 200, memory: 1_000_000 };
+// liquidjs measures the render limit in wall-clock time, and a render yields to other requests
+// between tags: under load a cheap rule can take a few hundred ms without costing that much CPU.
+// The memory budget and the template length bound the work; the time limit catches runaway loops.
+const DEFAULT_LIMITS: NamingLimits = { templateLength: 8_000, renderMs: 1_000, memory: 1_000_000 };
 
 // Entra attributes many users leave blank: exposed as '' so `{{ requester.department }}` does not
 // fail strict-variable checks for the one requester whose profile lacks it.
