@@ -2,6 +2,7 @@ import {
   Button,
   FluentProvider,
   makeStyles,
+  mergeClasses,
   Menu,
   MenuItem,
   MenuList,
@@ -10,8 +11,6 @@ import {
   Avatar,
   MessageBar,
   MessageBarBody,
-  Tab,
-  TabList,
   Text,
   teamsDarkTheme,
   teamsHighContrastTheme,
@@ -48,6 +47,22 @@ const useStyles = makeStyles({
   },
   brand: { fontWeight: tokens.fontWeightSemibold },
   nav: { flexGrow: 1, minWidth: 0, overflowX: 'auto' },
+  navList: { display: 'flex', gap: tokens.spacingHorizontalXS, listStyleType: 'none', margin: 0, padding: 0 },
+  navLink: {
+    display: 'block',
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    color: tokens.colorNeutralForeground2,
+    textDecorationLine: 'none',
+    whiteSpace: 'nowrap',
+    borderBottom: `${tokens.strokeWidthThicker} solid transparent`,
+    ':hover': { color: tokens.colorNeutralForeground1, borderBottomColor: tokens.colorNeutralStroke1 },
+    ':focus-visible': { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
+  },
+  navLinkCurrent: {
+    color: tokens.colorNeutralForeground1,
+    fontWeight: tokens.fontWeightSemibold,
+    borderBottomColor: tokens.colorCompoundBrandStroke,
+  },
   main: { padding: tokens.spacingHorizontalL, maxWidth: '1200px', margin: '0 auto' },
   signIn: {
     display: 'flex',
@@ -151,23 +166,32 @@ function Shell() {
             {t('app.name')}
           </Text>
           <nav className={styles.nav} aria-label={t('nav.label')}>
-            <TabList
-              selectedValue={current}
-              onTabSelect={(_e, data) => navigate(`/tabs/${String(data.value)}`)}
-            >
+            {/* Sections are pages: links with aria-current, not an ARIA tab list without tab panels. */}
+            <ul className={styles.navList}>
               {visible.map((tab) => (
-                <Tab key={tab.id} value={tab.id}>
-                  {t(tab.label)}
-                </Tab>
+                <li key={tab.id}>
+                  <a
+                    href={`/tabs/${tab.id}`}
+                    className={mergeClasses(styles.navLink, tab.id === current && styles.navLinkCurrent)}
+                    aria-current={tab.id === current ? 'page' : undefined}
+                    onClick={(event) => {
+                      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+                      event.preventDefault();
+                      navigate(`/tabs/${tab.id}`);
+                    }}
+                  >
+                    {t(tab.label)}
+                  </a>
+                </li>
               ))}
-            </TabList>
+            </ul>
           </nav>
           <Menu>
             <MenuTrigger disableButtonEnhancement>
               <Button
                 appearance="subtle"
-                aria-label={t('user.menu', { name })}
-                icon={<Avatar name={name} size={28} />}
+                title={t('user.menu', { name })}
+                icon={<Avatar name={name} size={28} aria-hidden />}
               >
                 {name}
               </Button>
