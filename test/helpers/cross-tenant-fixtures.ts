@@ -347,6 +347,7 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   getProvisioningRun: {},
   getProvisioningLog: {},
   streamRequestEvents: {},
+  getRequestTeam: {},
   retryProvisioning: {},
   cancelProvisioning: { body: () => ({ removeTeam: true }) },
   planTemplate: { body: () => ({ name: 'Hijack' }) },

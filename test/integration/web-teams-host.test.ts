@@ -76,7 +76,7 @@ describe('a tab inside the Teams client', () => {
           .evaluate(
             (el) =>
               (
-                el.ownerDocument.defaultView as unknown as {
+                (el as unknown as { ownerDocument: { defaultView: unknown } }).ownerDocument.defaultView as {
                   getComputedStyle(e: unknown): { backgroundColor: string };
                 }
               ).getComputedStyle(el).backgroundColor,

@@ -5,6 +5,7 @@ import { callerOf } from '../../api/request-context.ts';
 import { DateTime, errorResponses, Uuid } from '../../api/schemas.ts';
 import { errors } from '../../errors/index.ts';
 import type { LogEntry } from '../run-repository.ts';
+import { teamRoutes } from './team-routes.ts';
 
 const TAGS = ['Provisioning'];
 const TERMINAL = new Set(['completed', 'completed_with_drift', 'failed', 'cancelled']);
@@ -108,6 +109,7 @@ export const provisioningRoutes: ApiRoutes = async (app, deps) => {
   app.addHook('preClose', async () => {
     for (const s of streams) s.abort();
   });
+  await teamRoutes(app, deps);
 
   /** The request's run, after checking the caller may see the request. */
   const visibleRun = async (request: Parameters<typeof callerOf>[0], requestId: string) => {

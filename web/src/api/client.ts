@@ -69,7 +69,7 @@ async function send(
   if (!tokenSource) throw new Error('The API client is used before sign-in');
   const token = await tokenSource({ refresh });
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...options.headers };
-  let body: BodyInit | undefined;
+  let body: Blob | ArrayBuffer | string | undefined;
   if (options.raw !== undefined) body = options.raw;
   else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
