@@ -4,6 +4,7 @@ import { installAuth } from './auth.ts';
 import { installIdempotency } from './idempotency.ts';
 import { registerOpenApi } from './openapi.ts';
 import { apiPlatformRoutes } from './platform-api.ts';
+import { governanceRoutes } from './routes/governance-routes.ts';
 import { installRateLimitTiers } from './rate-limit-tiers.ts';
 import { approvalRoutes, requestRoutes } from '../requests/index.ts';
 import { directoryRoutes } from '../graph/index.ts';
@@ -40,6 +41,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
     networkApiRoutes,
     // <teams-app: routes>
     teamsAppRoutes,
+    // <governance: dashboard summary>
+    governanceRoutes,
   ];
   await app.register(
     async (api) => {

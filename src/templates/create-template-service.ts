@@ -975,6 +975,17 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
         document = t.document;
         slug = t.slug;
         name = t.name;
+        if (input.rules) {
+          // Draft rules tried in the context of the template (its metadata fields).
+          const fields = await cachedFields(tenantId);
+          const checked = await checkTemplate(
+            { ...t.document, naming: input.rules },
+            { tenantFieldKeys: new Set(fields.map((f) => f.key)) },
+          );
+          if (!checked.ok)
+            throw errors.validation('The naming rules are invalid', { issues: checked.issues });
+          document = checked.document as TemplateDocument;
+        }
       } else if (input.rules) {
         const checked = await checkTemplate({ schemaVersion: 1, slug, name, naming: input.rules });
         if (!checked.ok) {

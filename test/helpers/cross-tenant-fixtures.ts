@@ -370,4 +370,6 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     note: 'one manifest per deployment; 409 without Microsoft 365 (this matrix runs without the sandbox)',
   },
   // <teams-app: operation fixtures>
+  // Governance (aggregates of the caller's own tenant; B's request names must not show)
+  getGovernanceSummary: { query: () => ({ field: 'department', months: '3' }) },
 };

@@ -131,9 +131,15 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
         };
       }
     ).axe;
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
+    // Fluent UI's focus manager (Tabster) puts `<i data-tabster-dummy tabindex=0 aria-hidden>` sentinels
+    // around focus groups; they hand focus on at once and are never read, so axe's aria-hidden-focus
+    // rule is not about them. Everything else of the page is checked.
+    const result = await axe.run(
+      { exclude: [['[data-tabster-dummy]']] },
+      {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      },
+    );
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,

@@ -55,7 +55,7 @@ export const namingRoutes: ApiRoutes = async (app, deps) => {
         tags: ['Naming'],
         operationId: 'previewNames',
         summary:
-          "Render a template's (or raw) naming rules for a requested name: names, Microsoft limits, conflicts with existing groups, a free mail nickname",
+          "Render a template's naming rules, raw rules, or draft rules in a template's context, for a requested name: names, Microsoft limits, conflicts with existing groups, a free mail nickname",
         body: Type.Object(
           {
             template: Type.Optional(
@@ -92,8 +92,8 @@ export const namingRoutes: ApiRoutes = async (app, deps) => {
     async (request) => {
       const caller = callerOf(request);
       const body = request.body;
-      if ((body.template === undefined) === (body.rules === undefined)) {
-        throw errors.validation('Give either a template or naming rules');
+      if (body.template === undefined && body.rules === undefined) {
+        throw errors.validation('Give a template, naming rules, or both (draft rules of a template)');
       }
       const privileged = deps.domain.templates.seesAll(caller);
       if (body.rules !== undefined && !caller.scopes.has('templates:write')) {
