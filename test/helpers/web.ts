@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -25,39 +25,60 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Builds the tabs with Vite unless web/dist is newer than every file under web/src. */
+/** True when web/dist exists and no file under web/ (but dist) is newer than its index.html. */
+async function webBuildIsFresh(): Promise<boolean> {
+  if (!existsSync(DIST_INDEX)) return false;
+  const { stdout } = await run('find', [
+    path.join(ROOT, 'web'),
+    '-path',
+    '*/dist',
+    '-prune',
+    '-o',
+    '-newer',
+    DIST_INDEX,
+    '-type',
+    'f',
+    '-print',
+  ]);
+  return !stdout.trim();
+}
+
+const BUILD_LOCK = path.join(ROOT, 'web', '.build-lock');
+
+/**
+ * Builds the tabs with Vite unless web/dist is up to date. Test files run in parallel: one builds
+ * (holding a lock folder), the others wait for it and reuse its output.
+ */
 export async function ensureWebBuild(): Promise<void> {
-  if (existsSync(DIST_INDEX)) {
-    const built = (await stat(DIST_INDEX)).mtimeMs;
-    const { stdout } = await run('find', [
-      path.join(ROOT, 'web'),
-      '-path',
-      '*/dist',
-      '-prune',
-      '-o',
-      '-newer',
-      DIST_INDEX,
-      '-type',
-      'f',
-      '-print',
-    ]);
-    if (!stdout.trim() && built > 0) return;
+  while (!(await webBuildIsFresh())) {
+    try {
+      await mkdir(BUILD_LOCK);
+    } catch {
+      // Another test file is building (a lock older than 2 min is a crashed run's: take it over).
+      const age = Date.now() - (await stat(BUILD_LOCK).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > 120_000) await rm(BUILD_LOCK, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
+    try {
+      if (await webBuildIsFresh()) return;
+      await run(
+        process.execPath,
+        [
+          path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+          'build',
+          '--config',
+          path.join(ROOT, 'web', 'vite.config.ts'),
+          '--logLevel',
+          'warn',
+        ],
+        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+      );
+      return;
+    } finally {
+      await rm(BUILD_LOCK, { recursive: true, force: true });
+    }
   }
-  await run(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      path.join(ROOT, 'web', 'vite.config.ts'),
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
 }
 
 export interface WebRig {
