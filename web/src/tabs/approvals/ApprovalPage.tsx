@@ -22,29 +22,12 @@ import { useFormat, useMessages } from '../../i18n/index.tsx';
 import { approvalsKey, approve, reject, type TeamRequest, useApprovalRequest } from './api.ts';
 import { type EditForm, editsOf, formOf } from './edits.ts';
 import { messages } from './messages.ts';
+import { DETAIL_PAGE } from '../../components/layout.ts';
 
 type T = ReturnType<typeof useMessages<keyof typeof messages.en>>;
 
 const useStyles = makeStyles({
-  page: { display: 'grid', gap: tokens.spacingVerticalXL },
-  header: { display: 'grid', gap: tokens.spacingVerticalS },
-  section: {
-    display: 'grid',
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow2,
-    minWidth: 0,
-  },
-  details: {
-    display: 'grid',
-    gridTemplateColumns: 'minmax(8em, max-content) 1fr',
-    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
-    margin: 0,
-  },
-  term: { color: tokens.colorNeutralForeground2 },
-  value: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
+  ...DETAIL_PAGE,
   form: {
     display: 'grid',
     gap: tokens.spacingVerticalM,

@@ -40,6 +40,7 @@ import { type LiveState, useRequestEvents } from './live.ts';
 import { messages } from './messages.ts';
 import { RouterLink, StatusBadge } from './parts.tsx';
 import { TeamSummary } from './TeamSummary.tsx';
+import { DETAIL_PAGE } from '../../components/layout.ts';
 
 type T = ReturnType<typeof useMessages<keyof typeof messages.en>>;
 
@@ -48,26 +49,8 @@ const CANCELLABLE = new Set(['draft', 'pending_approval', 'approved']);
 const ACTIVE_RUN = new Set(['queued', 'running', 'waiting', 'failed']);
 
 const useStyles = makeStyles({
-  page: { display: 'grid', gap: tokens.spacingVerticalXL },
-  header: { display: 'grid', gap: tokens.spacingVerticalS },
+  ...DETAIL_PAGE,
   titleRow: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalM, alignItems: 'center' },
-  section: {
-    display: 'grid',
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow2,
-    minWidth: 0,
-  },
-  details: {
-    display: 'grid',
-    gridTemplateColumns: 'minmax(8em, max-content) 1fr',
-    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalL}`,
-    margin: 0,
-  },
-  term: { color: tokens.colorNeutralForeground2 },
-  value: { margin: 0, overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' },
   list: {
     display: 'grid',
     gap: tokens.spacingVerticalS,
