@@ -113,7 +113,8 @@ export async function buildApp(deps: AppDeps, options: BuildOptions = {}): Promi
   });
 
   // In embedded mode the sandbox's Teams client frames the tabs, as Teams does in production.
-  const teamsHosts = config.m365.mode === 'sandbox' ? [new URL(config.m365.authorityHost).origin] : [];
+  const teamsHosts =
+    config.m365.mode === 'sandbox' && config.m365.tenantId ? [new URL(config.m365.authorityHost).origin] : [];
   await registerSecurityHeaders(app, { hsts: true, extraFrameAncestors: teamsHosts });
 
   await app.register(cors, {

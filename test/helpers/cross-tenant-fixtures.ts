@@ -36,6 +36,8 @@ export interface OperationFixture {
   expect?: 'denied' | 'own-tenant' | 'public';
   /** Accepted statuses for `public` (and to narrow `own-tenant`). */
   statuses?: number[];
+  /** What B itself may get on its own object (default 200), e.g. 404 for a team not provisioned yet. */
+  ownStatuses?: number[];
   /** Why the default does not fit, when it does not. */
   note?: string;
 }
@@ -347,7 +349,7 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
   getProvisioningRun: {},
   getProvisioningLog: {},
   streamRequestEvents: {},
-  getRequestTeam: {},
+  getRequestTeam: { ownStatuses: [200, 404], note: 'B’s request has no team until its run completes' },
   retryProvisioning: {},
   cancelProvisioning: { body: () => ({ removeTeam: true }) },
   planTemplate: { body: () => ({ name: 'Hijack' }) },
