@@ -1,4 +1,5 @@
-// Reproducible benchmarks: `npm run bench` (or `node bench/run.ts startup|overhead|search|provisioning`).
+// Reproducible benchmarks: `npm run bench` (or `node bench/run.ts startup|overhead|catalog|search|
+// provisioning|workers`).
 // Results are printed as JSON lines and as a table; copy them into bench/README.md with the machine.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,14 +11,14 @@ import { Agent, request } from 'undici';
 import { loadConfig } from '../src/config.ts';
 import { startTrellis } from '../src/main.ts';
 import { ensureLocalCertificate, serverFactoryFor } from '../src/server/index.ts';
+import { catalogBench } from './catalog/catalog-bench.ts';
+import { type LoadResult, runLoad } from './load.ts';
 import { searchBench } from './messaging/search-bench.ts';
+import { DEFAULT_POSTGRES_URL } from './postgres.ts';
 import { provisioningBench } from './provisioning/provisioning-bench.ts';
+import { workersBench } from './provisioning/workers-bench.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 /** Time from spawning `node src/main.ts` to the first 200 from /readyz, and the idle RSS after. */
 async function startup(runs: number) {
@@ -77,33 +78,6 @@ async function startup(runs: number) {
   return results;
 }
 
-async function load(url: string, ca: string, total: number, concurrency: number) {
-  const dispatcher = new Agent({ connect: { ca }, connections: concurrency, pipelining: 1 });
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next++;
-        const t = performance.now();
-        const res = await request(url, { dispatcher });
-        await res.body.dump();
-        if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  await dispatcher.close();
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: Math.round((total / elapsed) * 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
-}
-
 /**
  * What Trellis's edge costs per request (TLS, headers, CORS, rate limit, load shedding, logging):
  * GET /healthz on Trellis against a bare Fastify HTTPS route with the same TLS, measured alternately.
@@ -122,17 +96,14 @@ async function overhead(total: number, concurrency: number, rounds: number) {
   bare.get('/healthz', async () => ({ status: 'ok' }));
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const bareUrl = `https://localhost:${(bare.server.address() as { port: number }).port}/healthz`;
-  const rows: {
-    round: number;
-    trellis: Awaited<ReturnType<typeof load>>;
-    bare: Awaited<ReturnType<typeof load>>;
-  }[] = [];
+  const rows: { round: number; trellis: LoadResult; bare: LoadResult }[] = [];
+  const load = (url: string, n: number) => runLoad({ url, ca: material.caCert, total: n, concurrency });
   try {
-    await load(`${trellis.url}/healthz`, material.caCert, 500, concurrency);
-    await load(bareUrl, material.caCert, 500, concurrency);
+    await load(`${trellis.url}/healthz`, 500);
+    await load(bareUrl, 500);
     for (let round = 1; round <= rounds; round++) {
-      const t = await load(`${trellis.url}/healthz`, material.caCert, total, concurrency);
-      const b = await load(bareUrl, material.caCert, total, concurrency);
+      const t = await load(`${trellis.url}/healthz`, total);
+      const b = await load(bareUrl, total);
       rows.push({ round, trellis: t, bare: b });
     }
   } finally {
@@ -144,24 +115,52 @@ async function overhead(total: number, concurrency: number, rounds: number) {
 }
 
 const which = process.argv[2] ?? 'all';
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL;
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.versions.node}`;
 console.log(JSON.stringify({ machine }));
 if (which === 'all' || which === 'startup') {
   for (const r of await startup(4)) console.log(JSON.stringify({ bench: 'startup', ...r }));
 }
+/** One alternating round of Trellis against the bare route, as printed. */
+function comparison(round: number, trellis: LoadResult, bare: LoadResult) {
+  return {
+    round,
+    trellisRps: trellis.rps,
+    bareRps: bare.rps,
+    throughputRatio: +(trellis.rps / bare.rps).toFixed(2),
+    trellisP50: +trellis.p50.toFixed(2),
+    bareP50: +bare.p50.toFixed(2),
+    trellisP99: +trellis.p99.toFixed(2),
+    bareP99: +bare.p99.toFixed(2),
+    failed: trellis.failed + bare.failed,
+  };
+}
+
 if (which === 'all' || which === 'overhead') {
   for (const r of await overhead(3000, 16, 3)) {
+    console.log(JSON.stringify({ bench: 'edge-overhead', ...comparison(r.round, r.trellis, r.bare) }));
+  }
+}
+if (which === 'all' || which === 'catalog') {
+  const total = Number(process.env.BENCH_CATALOG_REQUESTS ?? 3000);
+  const concurrency = Number(process.env.BENCH_CATALOG_CONCURRENCY ?? 16);
+  const result = await catalogBench({
+    total,
+    concurrency,
+    rounds: Number(process.env.BENCH_CATALOG_ROUNDS ?? 3),
+    // `BENCH_CATALOG_DB=postgres`: a fresh database on BENCH_POSTGRES_URL instead of the embedded PGlite.
+    postgresUrl: process.env.BENCH_CATALOG_DB === 'postgres' ? postgresUrl : undefined,
+    redisUrl: process.env.BENCH_REDIS_URL,
+  });
+  const { rows, ...response } = result;
+  console.log(JSON.stringify({ bench: 'catalog-read', requests: total, concurrency, ...response }));
+  for (const r of rows) {
     console.log(
       JSON.stringify({
-        bench: 'edge-overhead',
-        round: r.round,
-        trellisRps: r.trellis.rps,
-        bareRps: r.bare.rps,
-        throughputRatio: +(r.trellis.rps / r.bare.rps).toFixed(2),
-        trellisP50: +r.trellis.p50.toFixed(2),
-        bareP50: +r.bare.p50.toFixed(2),
-        trellisP99: +r.trellis.p99.toFixed(2),
-        bareP99: +r.bare.p99.toFixed(2),
+        bench: 'catalog-read',
+        ...comparison(r.round, r.trellis, r.bare),
+        postgresCpuSeconds: r.postgresCpuSeconds,
+        otherCpuShare: r.otherCpuShare,
       }),
     );
   }
@@ -177,6 +176,17 @@ if (which === 'all' || which === 'provisioning') {
   for (const r of await provisioningBench(teams, budget)) {
     console.log(JSON.stringify({ bench: 'provisioning', budgetPerSecond: budget, ...r }));
   }
+}
+if (which === 'all' || which === 'workers') {
+  const rows = await workersBench({
+    teams: Number(process.env.BENCH_TEAMS ?? 10),
+    budget: Number(process.env.BENCH_GRAPH_BUDGET ?? 40),
+    workerCounts: (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number),
+    workerConcurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 4),
+    postgresUrl,
+    redisUrl: process.env.BENCH_REDIS_URL,
+  });
+  for (const r of rows) console.log(JSON.stringify({ bench: 'provisioning-workers', ...r }));
 }
 // Keep-alive sockets of https.globalAgent are not used; exit explicitly in case a library left a timer.
 https.globalAgent.destroy();
