@@ -43,8 +43,11 @@ export interface Db {
    * several statements allowed without parameters; rows of every statement are returned.
    */
   executeSql(text: string, values?: readonly unknown[]): Promise<{ rows: unknown[] }>;
-  /** Raw SQL as the schema owner (installing a library's schema during start-up). */
-  executeAsOwner(text: string): Promise<void>;
+  /**
+   * Raw SQL as the schema owner (installing a library's schema during start-up), in one session:
+   * `work` gets a function running one script and returning its rows (of every statement).
+   */
+  executeAsOwner<T>(work: (run: (text: string) => Promise<unknown[]>) => Promise<T>): Promise<T>;
 }
 
 /** Opens PGlite or PostgreSQL. The app connection runs as `trellis_app`, which RLS binds. */
@@ -82,11 +85,11 @@ async function openPglite(dataDir: string): Promise<Db> {
       return { rows: result.rows as unknown[] };
     },
     // One connection: hold it so nothing else runs while the session is the owner.
-    executeAsOwner: (text) =>
+    executeAsOwner: (work) =>
       kysely.connection().execute(async (conn) => {
         await sql`reset role`.execute(conn);
         try {
-          await conn.executeQuery(CompiledQuery.raw(text));
+          return await work(async (text) => (await conn.executeQuery(CompiledQuery.raw(text))).rows);
         } finally {
           await enterAppRole(conn);
         }
@@ -178,11 +181,14 @@ async function openPostgres(url: string, appUrl: string | undefined, poolMax: nu
         pg.QueryResult | pg.QueryResult[];
       return { rows: Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows };
     },
-    executeAsOwner: async (text) => {
+    executeAsOwner: async (work) => {
       const owner = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
       await owner.connect();
       try {
-        await owner.query(text);
+        return await work(async (text) => {
+          const result = (await owner.query(text)) as pg.QueryResult | pg.QueryResult[];
+          return Array.isArray(result) ? result.flatMap((r) => r.rows ?? []) : result.rows;
+        });
       } finally {
         await owner.end();
       }

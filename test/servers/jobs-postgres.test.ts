@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { describe } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/index.ts';
+import { installJobSchema, JOB_SCHEMA } from '../../src/jobs/install-job-schema.ts';
 import { jobsContract } from '../contracts/jobs-contract.ts';
 import { ADMIN_URL, createTestDatabase } from './postgres.ts';
 
@@ -46,5 +48,38 @@ describe('durable jobs on PostgreSQL with a separate application login', () => {
         await admin.end();
       },
     };
+  });
+});
+
+describe("pg-boss's schema installed by instances starting together", () => {
+  it('eight installers at once: one creates the schema, none fails, the app role can use it', async () => {
+    const database = await createTestDatabase();
+    // One connection pool per "instance", as separate processes have.
+    const instances = await Promise.all(
+      Array.from({ length: 8 }, () => openDatabase({ url: database.url, dataDir: '/nonexistent' })),
+    );
+    try {
+      await instances[0]?.migrate();
+      // Before the lock, concurrent GRANTs failed with `tuple concurrently updated` and two
+      // installers that both saw no schema both ran pg-boss's construction.
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.allSettled(instances.map((db) => installJobSchema(db)));
+        const failed = results.filter((r) => r.status === 'rejected');
+        assert.deepEqual(
+          failed.map((r) => String((r as PromiseRejectedResult).reason)),
+          [],
+          `round ${round}: every installer succeeds`,
+        );
+        const installed = results.filter((r) => r.status === 'fulfilled' && r.value.installed).length;
+        assert.equal(installed, round === 0 ? 1 : 0, `round ${round}: the schema is created once`);
+      }
+      const reader = instances[1];
+      assert.ok(reader);
+      const { rows } = await reader.executeSql(`select count(*)::int as n from ${JOB_SCHEMA}.queue`);
+      assert.equal((rows[0] as { n: number }).n, 0, 'the app role reads the job tables');
+    } finally {
+      await Promise.all(instances.map((db) => db.close()));
+      await database.drop();
+    }
   });
 });
