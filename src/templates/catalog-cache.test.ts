@@ -64,6 +64,38 @@ describe('catalog cache', () => {
     assert.equal(fields.calls, 3);
   });
 
+  test('each process keeps what it read parsed and frozen: the shared cache then serves only the generation', async () => {
+    const shared = createMemoryCache();
+    const gets: string[] = [];
+    const counting: Cache = {
+      ...shared,
+      get: <T>(key: string) => {
+        gets.push(key.split(':')[1] ?? key);
+        return shared.get<T>(key);
+      },
+    };
+    const [a, b] = [
+      createCatalogCache({ cache: counting, log }),
+      createCatalogCache({ cache: counting, log }),
+    ];
+    const tenant = randomUUID();
+    const rows = loader([{ slug: 'project', document: { channels: [{ name: 'General' }] } }]);
+    const first = await (await a.open(tenant)).read('scan', {}, rows.load);
+    assert.ok(Object.isFrozen(first[0]?.document.channels[0]), 'shared by every later reader: frozen');
+    gets.length = 0;
+    for (let i = 0; i < 3; i++) await (await a.open(tenant)).read('scan', {}, rows.load);
+    assert.deepEqual(gets, ['generation', 'generation', 'generation'], 'A reads only the generation');
+    gets.length = 0;
+    const onB = await (await b.open(tenant)).read('scan', {}, rows.load);
+    await (await b.open(tenant)).read('scan', {}, rows.load);
+    assert.deepEqual(onB, first);
+    assert.deepEqual(gets, ['generation', tenant, 'generation'], 'B parses the shared entry once');
+    assert.equal(rows.calls, 1);
+    await b.invalidate(tenant);
+    await (await a.open(tenant)).read('scan', {}, rows.load);
+    assert.equal(rows.calls, 2, "a change on B retires A's parsed copy at once");
+  });
+
   test('without a cache every read loads, and invalidation is a no-op', async () => {
     const catalog = createCatalogCache({ cache: undefined, log });
     const rows = loader([1]);

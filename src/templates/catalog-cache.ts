@@ -1,5 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Cache } from '../cache/index.ts';
+import { deepFreeze } from './deep-freeze.ts';
 import type { Logger } from '../telemetry/index.ts';
 
 /** Bounds staleness should an invalidation be lost (cache outage, counter evicted), and memory. */
@@ -8,6 +10,8 @@ const ENTRY_TTL_MS = 5 * 60_000;
 const GENERATION_TTL_MS = 24 * 3600_000;
 /** Larger answers are not cached (a page of very large documents): they would crowd the cache out. */
 const MAX_ENTRY_CHARS = 4 * 1024 * 1024;
+/** Entries each process keeps parsed beside the shared cache (see `near` below). */
+const NEAR_ENTRIES = 500;
 
 /** Cached reads of one tenant's catalog, all of one generation (read once per operation). */
 export interface CatalogSnapshot {
@@ -40,6 +44,11 @@ export function createCatalogCache(options: {
   const ttlMs = options.ttlMs ?? ENTRY_TTL_MS;
   const direct: CatalogSnapshot = { read: (_kind, _parts, load) => load() };
   if (!cache) return { open: async () => direct, invalidate: async () => {} };
+  // Parsed, frozen copies of entries this process read, keyed as in the shared cache: the key holds
+  // the generation, which `open` reads from the shared cache, so a change on any instance still
+  // retires them at once. A catalog read then fetches and parses one small counter instead of the
+  // whole answer (parsing the cached catalog was 12 % of a read's CPU).
+  const near = new LRUCache<string, { v: unknown }>({ max: NEAR_ENTRIES, ttl: ttlMs });
 
   return {
     async open(tenantId) {
@@ -55,21 +64,26 @@ export function createCatalogCache(options: {
         async read<T>(kind: string, parts: unknown, load: () => Promise<T>): Promise<T> {
           const digest = createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
           const key = `catalog:${tenantId}:${generation}:${kind}:${digest}`;
+          const close = near.get(key);
+          if (close) return close.v as T;
           try {
             // Wrapped, so that a cached null (not found) is told from a miss.
             const hit = await cache.get<{ v: T }>(key);
-            if (hit !== undefined) return hit.v;
+            if (hit !== undefined) {
+              near.set(key, deepFreeze(hit));
+              return hit.v;
+            }
           } catch (error) {
             log.debug({ err: error, tenantId }, 'catalog cache read failed');
           }
-          const value = await load();
-          const wrapped = { v: value };
+          const wrapped = deepFreeze({ v: await load() });
           if (JSON.stringify(wrapped).length <= MAX_ENTRY_CHARS) {
+            near.set(key, wrapped);
             await cache.set(key, wrapped, ttlMs).catch((error: unknown) => {
               log.debug({ err: error, tenantId }, 'catalog cache write failed');
             });
           }
-          return value;
+          return wrapped.v;
         },
       };
     },

@@ -39,6 +39,7 @@ import {
   assetList,
   assetsOf,
   definitionOf,
+  currentDocument,
   documentOf,
   fieldView,
   findTemplate,
@@ -847,7 +848,7 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
       const { rows, nextCursor, snapshot } = await scan(
         caller.tenantId,
         { ...filter, status: 'active' },
-        (row) => (all ? true : inAudience(documentOf(row.document), user)),
+        (row) => (all ? true : inAudience(currentDocument(row), user)),
       );
       const fields = await cachedFields(caller.tenantId, snapshot);
       return {
@@ -855,7 +856,7 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
           catalogEntry(
             row,
             fields,
-            all && caller.kind === 'user' ? inAudience(documentOf(row.document), user) : undefined,
+            all && caller.kind === 'user' ? inAudience(currentDocument(row), user) : undefined,
           ),
         ),
         nextCursor,
@@ -869,7 +870,7 @@ export function createTemplateService(deps: TemplateServiceDeps): TemplateServic
       const row = await cachedRow(caller.tenantId, slug, snapshot);
       const fields = await cachedFields(caller.tenantId, snapshot);
       if (!row || row.status !== 'active') throw errors.notFound(`Template ${slug.slice(0, 100)}`);
-      const document = documentOf(row.document);
+      const document = currentDocument(row);
       const allowed = inAudience(document, user);
       if (!all && !allowed) throw errors.notFound(`Template ${slug.slice(0, 100)}`);
       return {
@@ -1132,7 +1133,7 @@ async function scanBatch(
 async function templatesDefiningField(tx: Tx, key: string): Promise<string[]> {
   const rows = await selectTemplates(tx).execute();
   return (rows as TemplateRow[])
-    .filter((row) => documentOf(row.document).metadataFields.some((f) => f.key === key))
+    .filter((row) => currentDocument(row).metadataFields.some((f) => f.key === key))
     .map((row) => row.slug);
 }
 

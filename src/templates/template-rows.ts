@@ -4,6 +4,7 @@ import type { Tx } from '../db/index.ts';
 import type { MetadataFieldsTable, TemplateAssetRef, TemplatesTable } from '../db/tables/templates.ts';
 import { errors } from '../errors/index.ts';
 import { canonicalize } from './canonicalize-document.ts';
+import { deepFreeze } from './deep-freeze.ts';
 import type { MetadataFieldDefinition, TemplateDocument } from './template-schema.ts';
 import { TemplateDocumentSchema } from './template-schema.ts';
 import type { TemplateAssetView, TemplateView, TenantMetadataField } from './template-types.ts';
@@ -20,6 +21,35 @@ export interface TemplateRow extends Selectable<TemplatesTable> {
 export function documentOf(stored: unknown): TemplateDocument {
   const value = typeof stored === 'string' ? (JSON.parse(stored) as unknown) : stored;
   return canonicalize(TemplateDocumentSchema, value) as TemplateDocument;
+}
+
+const DOCUMENT_MEMO_SIZE = 2_000;
+const documentMemo = new Map<string, TemplateDocument>();
+
+/**
+ * The document of a template's current version. A stored version never changes, so it is put in
+ * canonical order once per process (the catalog read re-sorted every document on every read before:
+ * 16 % of its CPU) and shared, frozen, by every later read; the least recently used are forgotten.
+ */
+export function currentDocument(row: {
+  template_id: string;
+  current_version: number;
+  document: unknown;
+}): TemplateDocument {
+  const key = `${row.template_id}@${row.current_version}`;
+  const known = documentMemo.get(key);
+  if (known) {
+    documentMemo.delete(key);
+    documentMemo.set(key, known);
+    return known;
+  }
+  const document = deepFreeze(documentOf(row.document));
+  documentMemo.set(key, document);
+  if (documentMemo.size > DOCUMENT_MEMO_SIZE) {
+    const oldest = documentMemo.keys().next();
+    if (!oldest.done) documentMemo.delete(oldest.value);
+  }
+  return document;
 }
 
 /** Asset map of a version, sorted by name. */
@@ -57,7 +87,7 @@ export function assetReferences(document: TemplateDocument): string[] {
 }
 
 export function templateView(row: TemplateRow): TemplateView {
-  const document = documentOf(row.document);
+  const document = currentDocument(row);
   const assets = assetsOf(row.assets);
   return {
     templateId: row.template_id,
