@@ -306,6 +306,48 @@ describe('users and groups with OData', () => {
     assert.equal(manager.json.id, ada.id);
     assert.equal((await graph('GET', `/users/${ada.id}/manager`)).status, 404);
   });
+
+  test('joinedTeams: the teams a user owns or is a member of, for the user (delegated) or an app', async () => {
+    const [ada, grace, alan] = users;
+    assert.ok(ada && grace && alan);
+    const owned = await newTeam('Joined by Ada', ada);
+    const joined = await newTeam('Ada is a member', grace, [ada]);
+    const foreign = await newTeam('Without Ada', alan);
+    const delegated = async (scopes: string[]) =>
+      (
+        await issueAccessToken(sb.sandbox.ctx, {
+          tenant: contoso,
+          clientId: TRELLIS_CLIENT_ID,
+          audience: RESOURCES.graph.appId,
+          scopes,
+          userId: ada.id,
+        })
+      ).token;
+    const mine = await graph('GET', '/me/joinedTeams', { token: await delegated(['Team.ReadBasic.All']) });
+    assert.equal(mine.status, 200, mine.text);
+    const ids = (mine.json.value as Json[]).map((t) => t.id as string);
+    assert.ok(ids.includes(owned) && ids.includes(joined), 'owned and joined teams');
+    assert.equal(ids.includes(foreign), false, "a team Ada is not in stays out of Ada's list");
+    const team = (mine.json.value as Json[]).find((t) => t.id === owned);
+    assert.deepEqual(Object.keys(team ?? {}).sort(), [
+      'description',
+      'displayName',
+      'id',
+      'isArchived',
+      'tenantId',
+    ]);
+    assert.equal(team?.displayName, 'Joined by Ada');
+
+    const noScope = await graph('GET', '/me/joinedTeams', { token: await delegated(['User.Read']) });
+    assert.equal(noScope.status, 403, 'User.Read alone does not list teams');
+    assert.equal((await graph('GET', '/me/joinedTeams')).status, 400, 'app-only /me');
+    const asApp = await graph('GET', `/users/${ada.id}/joinedTeams`);
+    assert.deepEqual(
+      (asApp.json.value as Json[]).map((t) => t.id as string).sort(),
+      [...ids].sort(),
+      'an app with TeamSettings.ReadWrite.All reads the same list by user id',
+    );
+  });
 });
 
 describe('authentication, permissions and tenants', () => {

@@ -60,6 +60,7 @@ import { updateTeam } from './teams/update-team.ts';
 import { getManager } from './users/get-manager.ts';
 import { getMe } from './users/get-me.ts';
 import { getUser } from './users/get-user.ts';
+import { listJoinedTeams } from './users/list-joined-teams.ts';
 import { listMemberOf } from './users/list-member-of.ts';
 import { listTransitiveMemberOf } from './users/list-transitive-member-of.ts';
 import { listUsers } from './users/list-users.ts';
@@ -71,6 +72,7 @@ export const GRAPH_ROUTES: readonly GraphRoute[] = [
   getMe,
   getManager,
   listMemberOf,
+  listJoinedTeams,
   listTransitiveMemberOf,
   listGroups,
   getGroup,
