@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditSource } from '../audit/index.ts';
 import { errors } from '../errors/index.ts';
+import type { SignedInUser } from '../graph/on-behalf-of.ts';
+import { API_TOKEN_PREFIX } from '../identity/index.ts';
 import type { Caller } from './caller.ts';
 
 /**
@@ -20,4 +22,24 @@ export function sourceOf(request: FastifyRequest): AuditSource {
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : undefined,
     requestId: request.id,
   };
+}
+
+/**
+ * The signed-in user behind a request, as Graph's on-behalf-of flow needs them (their own Entra token
+ * for Trellis's API is the assertion).
+ * @throws AppError bad_request for an API token: it acts for no user.
+ */
+export function signedInUser(request: FastifyRequest): SignedInUser {
+  const caller = callerOf(request);
+  const header = request.headers.authorization ?? '';
+  const assertion = header.replace(/^Bearer\s+/i, '');
+  if (
+    caller.kind !== 'user' ||
+    !caller.entraTenantId ||
+    !assertion ||
+    assertion.startsWith(API_TOKEN_PREFIX)
+  ) {
+    throw errors.badRequest('This operation acts on behalf of a signed-in user; an API token cannot use it.');
+  }
+  return { entraTenantId: caller.entraTenantId, assertion };
 }

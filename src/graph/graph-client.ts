@@ -80,6 +80,13 @@ export interface GraphClient {
   /** Graph root with version, e.g. https://graph.microsoft.com/v1.0. */
   readonly baseUrl: string;
   forTenant(entraTenantId: string): TenantGraph;
+  /**
+   * Graph as the signed-in user whose access token for Trellis's API is `assertion` (on-behalf-of),
+   * with the delegated `scopes` (`Team.ReadBasic.All` …): where the user's own rights must decide,
+   * not Trellis's application permissions. Shares the tenant's limiter. A token Entra refuses for
+   * want of consent fails as GraphError(403, ConsentRequired) without a retry.
+   */
+  forUser(entraTenantId: string, assertion: string, scopes: readonly string[]): TenantGraph;
   /** What the tenant's adaptive concurrency limiter has seen (requests, 429s, current limit). */
   stats(entraTenantId: string): LimiterStats;
   /**
@@ -100,6 +107,14 @@ export interface GraphClientOptions {
   retry?: Partial<GraphRetryPolicy>;
   /** Requests in flight per tenant at most (default GRAPH_MAX_CONCURRENCY). */
   maxConcurrency?: number;
+}
+
+const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+
+/** Where a call goes: the tenant (its limiter) and how its bearer token is obtained. */
+interface GraphTarget {
+  tenantId: string;
+  token(): Promise<string>;
 }
 
 const DOUBTFUL = new Set([500, 502, 504]);
@@ -312,7 +327,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   };
 
   const sendCall = async <T>(
-    tenantId: string,
+    target: GraphTarget,
     method: GraphMethod,
     path: string,
     opts: GraphRequestOptions<T> = {},
@@ -335,7 +350,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       // Whether the request left for Graph: only then may a failure hide an applied write.
       let sent = false;
       try {
-        const token = await tokens.getToken(tenantId);
+        const token = await target.token();
         const headers: Record<string, string> = {
           accept: 'application/json',
           'client-request-id': clientRequestId,
@@ -349,7 +364,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         const timeout = AbortSignal.timeout(policy.attemptTimeoutMs);
         const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
         let raw: Raw;
-        const release = await limiterFor(tenantId)
+        const release = await limiterFor(target.tenantId)
           .acquire(opts.signal)
           .catch((cause: unknown) => {
             throw cancelled(where, cause);
@@ -472,14 +487,12 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     throw final;
   };
 
-  const forTenant = (entraTenantId: string): TenantGraph => {
-    const tenantId = entraTenantId.toLowerCase();
-    const existing = tenants.get(tenantId);
-    if (existing) return existing;
+  const graphOf = (target: GraphTarget): TenantGraph => {
+    const { tenantId } = target;
     const graph: TenantGraph = {
       tenantId,
-      send: (method, path, opts) => sendCall(tenantId, method, path, opts),
-      request: async (method, path, opts) => (await sendCall(tenantId, method, path, opts)).body,
+      send: (method, path, opts) => sendCall(target, method, path, opts),
+      request: async (method, path, opts) => (await sendCall(target, method, path, opts)).body,
       list<T>(path: string, query?: GraphQuery, opts: GraphRequestOptions = {}): AsyncIterable<T> {
         return {
           async *[Symbol.asyncIterator]() {
@@ -487,7 +500,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
             let first = true;
             while (next) {
               const page: { value?: T[]; '@odata.nextLink'?: string } | undefined = await sendCall(
-                tenantId,
+                target,
                 'GET',
                 next,
                 { ...opts, ...(first ? { query } : { query: undefined }), responseType: 'json' },
@@ -509,13 +522,40 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
         return items;
       },
     };
+    return graph;
+  };
+
+  const forTenant = (entraTenantId: string): TenantGraph => {
+    const tenantId = entraTenantId.toLowerCase();
+    const existing = tenants.get(tenantId);
+    if (existing) return existing;
+    const graph = graphOf({ tenantId, token: () => tokens.getToken(tenantId) });
     tenants.set(tenantId, graph);
     return graph;
+  };
+
+  const forUser = (entraTenantId: string, assertion: string, scopes: readonly string[]): TenantGraph => {
+    const tenantId = entraTenantId.toLowerCase();
+    const graphScopes = scopes.map((scope) => `${GRAPH_RESOURCE}/${scope}`);
+    return graphOf({
+      tenantId,
+      token: async () => {
+        if (!tokens.getTokenOnBehalfOf) {
+          throw new GraphError({
+            status: 0,
+            code: 'NotConfigured',
+            message: 'this token provider cannot act on behalf of users',
+          });
+        }
+        return tokens.getTokenOnBehalfOf(tenantId, assertion, graphScopes);
+      },
+    });
   };
 
   return {
     baseUrl,
     forTenant,
+    forUser,
     stats: (entraTenantId) => limiterFor(entraTenantId.toLowerCase()).stats(),
     accessToken: (entraTenantId, scope) => tokens.getToken(entraTenantId, scope),
     async close() {

@@ -14,6 +14,21 @@ const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 export interface GraphTokenProvider {
   /** @throws GraphError (401 token refused, 0 authority unreachable or Microsoft 365 not configured). */
   getToken(entraTenantId: string, scope?: string): Promise<string>;
+  /**
+   * A delegated token for the signed-in user whose access token for Trellis's API is `assertion`
+   * (on-behalf-of), with exactly `scopes`; MSAL caches it per assertion until shortly before expiry.
+   * @throws GraphError (403 ConsentRequired when the tenant has not consented to a scope, 401 when
+   * the assertion is refused, 0 authority unreachable).
+   */
+  getTokenOnBehalfOf?(entraTenantId: string, assertion: string, scopes: readonly string[]): Promise<string>;
+}
+
+/** Entra's AADSTS65001: no one consented to the delegated permission in this tenant. */
+function isConsentRequired(cause: unknown): boolean {
+  return (
+    cause instanceof AuthError &&
+    (cause.subError === 'consent_required' || /\bAADSTS65001\b/.test(cause.errorMessage))
+  );
 }
 
 function tokenFailure(tenant: string, cause: unknown): GraphError {
@@ -84,16 +99,45 @@ export function createGraphTokenProvider(options: {
     return client;
   };
 
+  const tenantOf = (entraTenantId: string): string => {
+    const tenant = entraTenantId.toLowerCase();
+    if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(tenant)) {
+      throw new GraphError({
+        status: 400,
+        code: 'InvalidTenant',
+        message: 'the Entra tenant id is not a GUID',
+      });
+    }
+    return tenant;
+  };
+
   return {
-    async getToken(entraTenantId, scope = GRAPH_SCOPE) {
-      const tenant = entraTenantId.toLowerCase();
-      if (!/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/.test(tenant)) {
-        throw new GraphError({
-          status: 400,
-          code: 'InvalidTenant',
-          message: 'the Entra tenant id is not a GUID',
-        });
+    async getTokenOnBehalfOf(entraTenantId, assertion, scopes) {
+      const tenant = tenantOf(entraTenantId);
+      const client = clientFor(tenant);
+      let result;
+      try {
+        result = await client.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [...scopes] });
+      } catch (cause) {
+        if (isConsentRequired(cause)) {
+          throw new GraphError({
+            status: 403,
+            code: 'ConsentRequired',
+            message: `tenant ${tenant} has not consented to ${scopes.join(', ')} for Trellis`,
+            requestId: (cause as AuthError).correlationId || null,
+            cause,
+          });
+        }
+        throw tokenFailure(tenant, cause);
       }
+      if (!result?.accessToken) {
+        throw new GraphError({ status: 401, code: 'NoToken', message: `no user token for tenant ${tenant}` });
+      }
+      return result.accessToken;
+    },
+
+    async getToken(entraTenantId, scope = GRAPH_SCOPE) {
+      const tenant = tenantOf(entraTenantId);
       const client = clientFor(tenant);
       let result;
       try {

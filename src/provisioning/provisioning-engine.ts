@@ -14,6 +14,7 @@ import type { JobQueue } from '../jobs/index.ts';
 import type { RequestService } from '../requests/index.ts';
 import { graphUrlTemplate, inSpan, instruments, type Logger, startClientSpan } from '../telemetry/index.ts';
 import type { TemplateDocument, TemplateService, TemplateView } from '../templates/index.ts';
+import { listJoinedTeams, type SignedInUser } from '../graph/on-behalf-of.ts';
 import { type CapturedTemplate, captureTeam } from './capture/capture-team.ts';
 import { type ConformanceReport, checkConformance } from './conformance.ts';
 import { buildProvisioningSpec, type ProvisioningSpec } from './provisioning-spec.ts';
@@ -125,11 +126,18 @@ export interface ProvisioningEngine {
     templateId: string,
     input: { version?: number | undefined; name?: string | undefined; requester?: string | undefined },
   ): Promise<TemplatePlan>;
-  /** Creates a template from an existing team (its content into the blob store as assets). */
+  /**
+   * Creates a template from an existing team (its content into the blob store as assets). With
+   * `asUser`, only from a team that user owns or is a member of, checked with the user's own rights
+   * (Graph on their behalf): Trellis's application permissions read every team in the tenant, and
+   * capture must not let a catalog manager copy a private team they cannot see.
+   * @throws AppError forbidden (not the user's team), consent_required (no consent to read their teams)
+   */
   capture(
     tenantId: string,
     input: { teamId: string; slug: string; name: string; description?: string | undefined },
     actor: { type: 'user' | 'api_token' | 'system'; id: string; name?: string },
+    asUser?: SignedInUser,
   ): Promise<{ template: TemplateView; warnings: string[] }>;
   /** Reads a team as a template without saving it (the CLI's --out). */
   captureDocument(
@@ -1100,7 +1108,15 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
       const graph = deps.graph.forTenant(await entraTenantOf(tenantId));
       return captureTeam(graph, input.teamId, input);
     },
-    async capture(tenantId, input, actor) {
+    async capture(tenantId, input, actor, asUser) {
+      if (asUser) {
+        const mine = await listJoinedTeams(deps.graph, asUser);
+        if (!mine.some((team) => team.teamId.toLowerCase() === input.teamId.toLowerCase())) {
+          throw errors.forbidden(
+            'You can capture only a team you own or are a member of; ask one of its owners, or use an API token.',
+          );
+        }
+      }
       const graph = deps.graph.forTenant(await entraTenantOf(tenantId));
       const captured = await captureTeam(graph, input.teamId, input);
       const template = await deps.templates.create(

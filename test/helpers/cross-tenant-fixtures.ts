@@ -265,6 +265,12 @@ export const OPERATION_FIXTURES: Record<string, OperationFixture> = {
     note: 'without the state issued to this browser, nothing happens',
   },
   getMe: {},
+  listMyTeams: {
+    expect: 'own-tenant',
+    statuses: [400],
+    ownStatuses: [400],
+    note: "the signed-in user's own teams from Graph; the matrix calls with API tokens, which act for no user",
+  },
   // Identity
   listRoleAssignments: {},
   createRoleAssignment: { body: () => ({ principalId: randomUUID(), role: 'requester' }) },

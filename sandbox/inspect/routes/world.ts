@@ -13,6 +13,8 @@ import { activityView, conversationSummary, tenantView, userView } from '../view
 
 const notFound = (what: string) => new ConnectorError(404, 'NotFound', `${what} not found.`);
 
+const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+
 /** The tenant named in the path, by id or domain. */
 export function tenantParam(ctx: SandboxContext, id: string): TenantState {
   const tenant = ctx.store.tenant(id);
@@ -58,10 +60,17 @@ export function worldRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   );
 
   // What an admin does in the Entra portal for a deployment at another address: add its redirect
-  // URI (web platform) and App ID URI to the app registration. Only https URIs are accepted.
+  // URI (web platform) and App ID URI to the app registration. Only https URIs are accepted. And what
+  // an admin does under Enterprise applications > Permissions: revoke a delegated Graph permission
+  // consented in the tenant (or grant one back), so that on-behalf-of fails with AADSTS65001.
   app.patch<{
     Params: { tenantId: string; clientId: string };
-    Body: { addRedirectUris?: string[]; addIdentifierUris?: string[] };
+    Body: {
+      addRedirectUris?: string[];
+      addIdentifierUris?: string[];
+      revokeGraphDelegated?: string[];
+      grantGraphDelegated?: string[];
+    };
   }>(
     '/sandbox/api/tenants/:tenantId/apps/:clientId',
     {
@@ -81,6 +90,16 @@ export function worldRoutes(app: FastifyInstance, ctx: SandboxContext): void {
               maxItems: 10,
               items: { type: 'string', pattern: '^api://[^\\s]+$', maxLength: 256 },
             },
+            revokeGraphDelegated: {
+              type: 'array',
+              maxItems: 50,
+              items: { type: 'string', pattern: '^[A-Za-z][A-Za-z.]{1,80}$' },
+            },
+            grantGraphDelegated: {
+              type: 'array',
+              maxItems: 50,
+              items: { type: 'string', pattern: '^[A-Za-z][A-Za-z.]{1,80}$' },
+            },
           },
         },
       },
@@ -93,11 +112,22 @@ export function worldRoutes(app: FastifyInstance, ctx: SandboxContext): void {
         if (!registration.redirectUris.includes(uri)) registration.redirectUris.push(uri);
       for (const uri of request.body.addIdentifierUris ?? [])
         if (!registration.identifierUris.includes(uri)) registration.identifierUris.push(uri);
+      const { revokeGraphDelegated = [], grantGraphDelegated = [] } = request.body;
+      if (revokeGraphDelegated.length > 0 || grantGraphDelegated.length > 0) {
+        const permissions = (registration.delegatedPermissions ??= {});
+        const lower = (list: string[]) => list.map((scope) => scope.toLowerCase());
+        const revoked = lower(revokeGraphDelegated);
+        const kept = (permissions[GRAPH_RESOURCE] ?? []).filter((s) => !revoked.includes(s.toLowerCase()));
+        for (const scope of grantGraphDelegated)
+          if (!lower(kept).includes(scope.toLowerCase())) kept.push(scope);
+        permissions[GRAPH_RESOURCE] = kept;
+      }
       ctx.store.changed();
       return {
         clientId: registration.clientId,
         redirectUris: registration.redirectUris,
         identifierUris: registration.identifierUris,
+        graphDelegated: registration.delegatedPermissions?.[GRAPH_RESOURCE] ?? null,
       };
     },
   );

@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { ApiRoutes } from '../api-types.ts';
 import { API_TOKEN_SCOPES } from '../../identity/index.ts';
 import { API_SCOPES, ROLES } from '../caller.ts';
-import { callerOf } from '../request-context.ts';
+import { callerOf, signedInUser } from '../request-context.ts';
+import { listJoinedTeams } from '../../graph/on-behalf-of.ts';
 import { errorResponses, Uuid } from '../schemas.ts';
 import { errors } from '../../errors/index.ts';
 
@@ -22,7 +23,17 @@ export const MeSchema = Type.Object(
   { description: 'The caller: tenant, identity, roles and effective scopes.' },
 );
 
-/** `GET /me`: who the credential is, in which tenant, with which roles and scopes. */
+export const JoinedTeamSchema = Type.Object({
+  teamId: Type.String(),
+  displayName: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  isArchived: Type.Boolean(),
+});
+
+/**
+ * `GET /me`: who the credential is, in which tenant, with which roles and scopes. `GET /me/teams`:
+ * the teams the signed-in user is in, read from Graph with the user's own rights (on-behalf-of).
+ */
 export const meRoutes: ApiRoutes = async (app, deps) => {
   app.get(
     '/me',
@@ -54,5 +65,26 @@ export const meRoutes: ApiRoutes = async (app, deps) => {
         scopes: API_SCOPES.filter((s) => caller.scopes.has(s)),
       };
     },
+  );
+
+  app.get(
+    '/me/teams',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['Identity'],
+        operationId: 'listMyTeams',
+        summary: "The teams the signed-in user owns or is a member of, read with the user's own rights",
+        description:
+          'Microsoft Graph `GET /me/joinedTeams` on behalf of the user (delegated `Team.ReadBasic.All`). ' +
+          'Users only: an API token acts for no user (400). `403 consent_required` when the organisation has ' +
+          'not consented to the permission; `details.consentUrl` starts admin consent.',
+        response: {
+          200: Type.Object({ items: Type.Array(JoinedTeamSchema) }),
+          ...errorResponses(400),
+        },
+      },
+    },
+    async (request) => ({ items: await listJoinedTeams(deps.domain.graph, signedInUser(request)) }),
   );
 };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type } from 'typebox';
 import type { ApiRoutes } from '../../api/api-types.ts';
-import { callerOf } from '../../api/request-context.ts';
+import { callerOf, signedInUser } from '../../api/request-context.ts';
 import { DateTime, errorResponses, Uuid } from '../../api/schemas.ts';
 import { errors } from '../../errors/index.ts';
 import type { LogEntry } from '../run-repository.ts';
@@ -322,6 +322,10 @@ export const provisioningRoutes: ApiRoutes = async (app, deps) => {
         operationId: 'captureTemplate',
         summary:
           'Create a template from an existing team: settings, picture, channels, tabs, apps, folders and files, Planner plans',
+        description:
+          'A signed-in user may capture only a team they own or are a member of, checked in Microsoft Graph ' +
+          "with the user's own rights (`GET /me/joinedTeams` on their behalf; `403 consent_required` when the " +
+          'organisation has not consented to `Team.ReadBasic.All`). An API token may capture any team of the tenant.',
         body: Type.Object(
           {
             teamId: Type.String({ minLength: 1, maxLength: 100 }),
@@ -345,11 +349,13 @@ export const provisioningRoutes: ApiRoutes = async (app, deps) => {
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const { template, warnings } = await engine().capture(caller.tenantId, request.body, {
-        type: caller.kind,
-        id: caller.id,
-        ...(caller.displayName ? { name: caller.displayName } : {}),
-      });
+      const { template, warnings } = await engine().capture(
+        caller.tenantId,
+        request.body,
+        { type: caller.kind, id: caller.id, ...(caller.displayName ? { name: caller.displayName } : {}) },
+        // A user captures only their own teams (checked with their rights); an API token any team.
+        caller.kind === 'user' ? signedInUser(request) : undefined,
+      );
       return reply.code(201).header('location', `/api/v1/templates/${template.templateId}`).send({
         templateId: template.templateId,
         slug: template.slug,
