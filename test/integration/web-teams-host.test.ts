@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-contoso.ts';
 import { upn } from '../helpers/provisioning.ts';
-import { sandboxEndpoints } from '../helpers/user-token.ts';
+import { sandboxClient, sandboxEndpoints } from '../helpers/user-token.ts';
 import { seriousAxeViolations, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
 
 // The tabs inside Teams: the sandbox's Teams web client frames a tab, answers Teams JS over
@@ -93,6 +93,91 @@ describe('a tab inside the Teams client', () => {
         [],
       );
       assert.deepEqual(problems, []);
+    },
+  );
+
+  test(
+    "Graph on the user's behalf from the tab: the capture page lists the user's own teams; without consent it says who can grant it",
+    { timeout: 180_000 },
+    async () => {
+      const sandbox = await sandboxClient(rig.trellis);
+      const setConsent = async (change: Record<string, string[]>) => {
+        const res = await sandbox.fetch(
+          `/sandbox/api/tenants/${CONTOSO_TENANT_ID}/apps/${TRELLIS_CLIENT_ID}`,
+          {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(change),
+          },
+        );
+        assert.equal(res.status, 200);
+        await res.arrayBuffer();
+      };
+      try {
+        // Lynne (catalog manager) is in no demo team: an owner adds her to one, through Graph.
+        const teams = (await (
+          await sandbox.fetch(`/sandbox/api/tenants/${CONTOSO_TENANT_ID}/teams`)
+        ).json()) as { value: { id: string; displayName: string }[] };
+        const playbook = teams.value.find((t) => t.displayName === 'Contoso Launch Playbook');
+        const users = (await (
+          await sandbox.fetch(`/sandbox/api/tenants/${CONTOSO_TENANT_ID}/users`)
+        ).json()) as {
+          value: { id: string; userPrincipalName: string }[];
+        };
+        const lynne = users.value.find((u) => u.userPrincipalName === upn('lynne.robbins'));
+        assert.ok(playbook && lynne);
+        await rig.trellis.running.domain.graph
+          .forTenant(CONTOSO_TENANT_ID)
+          .request('POST', `/teams/${playbook.id}/members`, {
+            body: {
+              '@odata.type': '#microsoft.graph.aadUserConversationMember',
+              roles: [],
+              'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${lynne.id}')`,
+            },
+          });
+
+        const page = await rig.browser.newPage();
+        await page.route('https://res.cdn.office.net/**', (route) =>
+          route.fulfill({ json: { validOrigins: ['teams.microsoft.com', '*.teams.microsoft.com'] } }),
+        );
+        const problems = watchConsole(page);
+        await page.goto(tabUrl('admin/templates/capture', upn('lynne.robbins')));
+        const tab = page.frameLocator('#tab');
+        const picker = tab.getByRole('combobox', { name: 'Team' });
+        await picker
+          .locator('option', { hasText: 'Contoso Launch Playbook' })
+          .waitFor({ state: 'attached', timeout: 30_000 });
+        // Her teams only (the one she was added to), not every team Trellis's app could read.
+        const options = await picker.locator('option').allTextContents();
+        assert.deepEqual(options.slice(1), ['Contoso Launch Playbook']);
+        assert.deepEqual(problems, []);
+        await page.close();
+
+        // An admin revokes Trellis's delegated Team.ReadBasic.All: the next SSO token's on-behalf-of
+        // exchange fails with AADSTS65001, and the tab explains it rather than showing an empty list.
+        await setConsent({ revokeGraphDelegated: ['Team.ReadBasic.All'] });
+        const again = await rig.browser.newPage();
+        await again.route('https://res.cdn.office.net/**', (route) =>
+          route.fulfill({ json: { validOrigins: ['teams.microsoft.com', '*.teams.microsoft.com'] } }),
+        );
+        await again.goto(tabUrl('admin/templates/capture', upn('lynne.robbins')));
+        const tabAgain = again.frameLocator('#tab');
+        await tabAgain.getByText('Your organisation’s consent is needed').waitFor({ timeout: 30_000 });
+        await tabAgain.getByText(/Team\.ReadBasic\.All/).waitFor();
+        const grant = tabAgain.getByRole('link', { name: 'Grant consent (administrators)' });
+        assert.equal(await grant.getAttribute('href'), '/api/v1/onboarding/consent');
+        assert.equal(await grant.getAttribute('target'), '_blank');
+        const frame = again.frame({ url: /\/tabs\/admin/ });
+        assert.ok(frame);
+        assert.deepEqual(
+          await seriousAxeViolations(frame as unknown as Parameters<typeof seriousAxeViolations>[0]),
+          [],
+        );
+        await again.screenshot({ path: 'test-results/web/teams-capture-consent.png' });
+      } finally {
+        await setConsent({ grantGraphDelegated: ['Team.ReadBasic.All'] });
+        await sandbox.close();
+      }
     },
   );
 

@@ -4,6 +4,7 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
+  Link,
   Spinner,
   Text,
   makeStyles,
@@ -37,9 +38,31 @@ export function Loading(props: { label?: string }) {
   );
 }
 
-/** An error with its message and a retry button. */
+/**
+ * An error with its message and a retry button. A `consent_required` error (Graph on the user's behalf,
+ * refused for want of the organisation's consent) says which permission and links to admin consent.
+ */
 export function ErrorState(props: { error: unknown; onRetry?: () => void; title?: string }) {
   const t = useT();
+  if (props.error instanceof ApiError && props.error.code === 'consent_required') {
+    // The problem's `errors`: { scopes, consentUrl }.
+    const info = (props.error.details.errors ?? {}) as { scopes?: unknown; consentUrl?: unknown };
+    const scopes = Array.isArray(info.scopes) ? info.scopes.join(', ') : '';
+    const consentUrl = info.consentUrl;
+    return (
+      <MessageBar intent="warning" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle>{t('state.consent.title')}</MessageBarTitle>
+          {t('state.consent.body', { scopes })}{' '}
+          {typeof consentUrl === 'string' && consentUrl.startsWith('/') ? (
+            <Link href={consentUrl} target="_blank" rel="noopener">
+              {t('state.consent.action')}
+            </Link>
+          ) : null}
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
   const message = props.error instanceof Error ? props.error.message : String(props.error);
   const forbidden = props.error instanceof ApiError && props.error.status === 403;
   return (

@@ -18,6 +18,10 @@ export const en = {
   'state.loading': 'Loading…',
   'state.error': 'Something went wrong',
   'state.retry': 'Try again',
+  'state.consent.title': 'Your organisation’s consent is needed',
+  'state.consent.body':
+    'Trellis reads this with your own rights in Microsoft 365, and your organisation has not allowed it yet ({scopes}). An administrator can grant it once for everyone.',
+  'state.consent.action': 'Grant consent (administrators)',
   'state.empty': 'Nothing here yet',
   'state.forbidden': 'You do not have access to this section. Ask a Trellis admin for the {role} role.',
   'state.notFound': 'This page does not exist.',

@@ -18,6 +18,10 @@ export const fr: Messages = {
   'state.loading': 'Chargement…',
   'state.error': 'Un problème est survenu',
   'state.retry': 'Réessayer',
+  'state.consent.title': 'Le consentement de votre organisation est nécessaire',
+  'state.consent.body':
+    'Trellis lit ceci avec vos propres droits dans Microsoft 365, et votre organisation ne l’a pas encore autorisé ({scopes}). Un administrateur peut l’accorder une fois pour tous.',
+  'state.consent.action': 'Accorder le consentement (administrateurs)',
   'state.empty': 'Rien pour le moment',
   'state.forbidden':
     "Vous n'avez pas accès à cette section. Demandez le rôle {role} à un administrateur de Trellis.",

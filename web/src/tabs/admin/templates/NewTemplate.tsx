@@ -2,11 +2,11 @@
 import { Button, makeStyles, MessageBar, MessageBarBody, Text, tokens } from '@fluentui/react-components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError, qs } from '../../../api/client.ts';
+import { api, ApiError } from '../../../api/client.ts';
 import { navigate } from '../../../app/router.ts';
 import { ErrorState } from '../../../components/states.tsx';
 import { useMessages } from '../../../i18n/index.tsx';
-import { type CaptureResult, type Page, templateApi, templateKeys, useTemplateList } from './api.ts';
+import { type CaptureResult, templateApi, templateKeys, useTemplateList } from './api.ts';
 import { FieldGrid, SelectField, TextField } from './form-parts.tsx';
 import * as M from './messages.ts';
 import { AppLink } from './TemplateList.tsx';
@@ -135,10 +135,12 @@ export function NewTemplate() {
   );
 }
 
-interface TeamRequest {
-  requestId: string;
-  name: string;
-  teamId: string | null;
+/** `GET /me/teams`: a team the signed-in user is in. */
+interface JoinedTeam {
+  teamId: string;
+  displayName: string;
+  description: string | null;
+  isArchived: boolean;
 }
 
 /** /tabs/admin/templates/capture */
@@ -150,13 +152,12 @@ export function CaptureTemplate() {
   const [picked, setPicked] = useState('');
   const [teamId, setTeamId] = useState('');
   const [description, setDescription] = useState('');
-  // The teams Trellis provisioned, as a picker; any other team by its id.
+  // The teams the user is in, read with their own rights (Graph on their behalf): only those may be
+  // captured by a user. Any of them by its id too, for a long list.
   const teams = useQuery({
-    queryKey: ['admin', 'templates', 'capture-teams'],
-    queryFn: () =>
-      api<Page<TeamRequest>>('GET', `/requests${qs({ status: 'completed', limit: 100 })}`).then((page) =>
-        page.items.filter((r) => r.teamId),
-      ),
+    queryKey: ['me', 'teams'],
+    queryFn: () => api<{ items: JoinedTeam[] }>('GET', '/me/teams').then((page) => page.items),
+    retry: false,
   });
   const chosenTeam = picked || teamId.trim();
   const capture = useMutation({
@@ -181,6 +182,7 @@ export function CaptureTemplate() {
       <AppLink to="/tabs/admin/templates">{t('editor.back')}</AppLink>
       <h2 className={styles.title}>{t('capture.title')}</h2>
       <Text>{t('capture.intro')}</Text>
+      {teams.error ? <ErrorState error={teams.error} /> : null}
       <FieldGrid>
         <SelectField
           label={t('capture.team')}
@@ -188,7 +190,10 @@ export function CaptureTemplate() {
           value={picked}
           options={[
             { value: '', label: t('capture.otherTeam') },
-            ...(teams.data ?? []).map((r) => ({ value: r.teamId ?? '', label: r.name })),
+            ...(teams.data ?? []).map((team) => ({
+              value: team.teamId,
+              label: team.isArchived ? t('capture.archived', { name: team.displayName }) : team.displayName,
+            })),
           ]}
           onChange={setPicked}
         />

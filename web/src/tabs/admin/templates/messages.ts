@@ -303,8 +303,9 @@ export const en = {
   'capture.intro':
     'Trellis reads the team’s settings, picture, channels, tabs, apps, folders, files and Planner plans and makes them a new template.',
   'capture.team': 'Team',
-  'capture.teamHint': 'Teams provisioned by Trellis, or another team by its id.',
-  'capture.otherTeam': 'Another team (enter its id)',
+  'capture.teamHint': 'The teams you own or are a member of, as Microsoft 365 shows them to you.',
+  'capture.archived': '{name} (archived)',
+  'capture.otherTeam': 'One of your teams by its id',
   'capture.teamId': 'Team id',
   'capture.run': 'Capture',
   'capture.running': 'Capturing…',
@@ -620,8 +621,10 @@ export const fr: Record<keyof typeof en, string> = {
   'capture.intro':
     'Trellis lit les paramètres, l’image, les canaux, les onglets, les applications, les dossiers, les fichiers et les plans Planner de l’équipe et en fait un nouveau modèle.',
   'capture.team': 'Équipe',
-  'capture.teamHint': 'Les équipes provisionnées par Trellis, ou une autre équipe par son identifiant.',
-  'capture.otherTeam': 'Une autre équipe (saisir son identifiant)',
+  'capture.teamHint':
+    'Les équipes dont vous êtes propriétaire ou membre, telles que Microsoft 365 vous les montre.',
+  'capture.archived': '{name} (archivée)',
+  'capture.otherTeam': 'Une de vos équipes par son identifiant',
   'capture.teamId': 'Identifiant de l’équipe',
   'capture.run': 'Capturer',
   'capture.running': 'Capture…',
