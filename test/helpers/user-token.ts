@@ -129,3 +129,39 @@ export async function signInAs(trellis: TestTrellis, upn: string): Promise<TestU
     call: (method, p, body, headers) => callApi(trellis, token, method, p, body, headers),
   };
 }
+
+/**
+ * Adds a sandbox user to a demo team, by the team's name, as one of its owners would: through Graph,
+ * with Trellis's application permissions. Returns both ids.
+ */
+export async function joinDemoTeam(
+  trellis: TestTrellis,
+  teamName: string,
+  upn: string,
+): Promise<{ teamId: string; userId: string }> {
+  const client = await sandboxClient(trellis);
+  try {
+    const tenant = client.endpoints.tenants.find((t) => t.domain.toLowerCase() === upn.split('@')[1]);
+    if (!tenant) throw new Error(`no sandbox tenant for ${upn}`);
+    const list = async <T>(what: string) =>
+      ((await (await client.fetch(`/sandbox/api/tenants/${tenant.id}/${what}`)).json()) as { value: T[] })
+        .value;
+    const team = (await list<{ id: string; displayName: string }>('teams')).find(
+      (t) => t.displayName === teamName,
+    );
+    const user = (await list<{ id: string; userPrincipalName: string }>('users')).find(
+      (u) => u.userPrincipalName === upn,
+    );
+    if (!team || !user) throw new Error(`no team ${teamName} or no user ${upn} in the sandbox`);
+    await trellis.running.domain.graph.forTenant(tenant.id).request('POST', `/teams/${team.id}/members`, {
+      body: {
+        '@odata.type': '#microsoft.graph.aadUserConversationMember',
+        roles: [],
+        'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${user.id}')`,
+      },
+    });
+    return { teamId: team.id, userId: user.id };
+  } finally {
+    await client.close();
+  }
+}

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-contoso.ts';
 import { callApi } from '../helpers/api.ts';
 import { startTestTrellis, type TestTrellis } from '../helpers/trellis.ts';
-import { sandboxClient, signInAs, type TestUser } from '../helpers/user-token.ts';
+import { joinDemoTeam, sandboxClient, signInAs, type TestUser } from '../helpers/user-token.ts';
 
 const contoso = (nick: string) => `${nick}@contoso.onmicrosoft.com`;
 
@@ -43,21 +43,11 @@ describe("on-behalf-of: Graph with the signed-in user's own rights", () => {
     lynne = await signInAs(trellis, contoso('lynne.robbins'));
     const me = await lynne.call('GET', '/api/v1/me');
     lynneId = me.body.principal.id;
+    // Lynne is in no demo team: an owner adds her to one.
+    await joinDemoTeam(trellis, 'Contoso Launch Playbook', contoso('lynne.robbins'));
     const list = (await sandboxJson('GET', `/sandbox/api/tenants/${CONTOSO_TENANT_ID}/teams`)) as {
-      value: { id: string; displayName: string }[];
+      value: { id: string }[];
     };
-    // Lynne is in no demo team: an owner adds her to one (through Graph, with Trellis's app).
-    const playbook = list.value.find((t) => t.displayName === 'Contoso Launch Playbook');
-    assert.ok(playbook);
-    await trellis.running.domain.graph
-      .forTenant(CONTOSO_TENANT_ID)
-      .request('POST', `/teams/${playbook.id}/members`, {
-        body: {
-          '@odata.type': '#microsoft.graph.aadUserConversationMember',
-          roles: [],
-          'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${lynneId}')`,
-        },
-      });
     teams = await Promise.all(
       list.value.map(
         async (t) =>

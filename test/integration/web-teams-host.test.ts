@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-contoso.ts';
 import { upn } from '../helpers/provisioning.ts';
-import { sandboxClient, sandboxEndpoints } from '../helpers/user-token.ts';
+import { joinDemoTeam, sandboxClient, sandboxEndpoints } from '../helpers/user-token.ts';
 import { seriousAxeViolations, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
 
 // The tabs inside Teams: the sandbox's Teams web client frames a tab, answers Teams JS over
@@ -114,27 +114,8 @@ describe('a tab inside the Teams client', () => {
         await res.arrayBuffer();
       };
       try {
-        // Lynne (catalog manager) is in no demo team: an owner adds her to one, through Graph.
-        const teams = (await (
-          await sandbox.fetch(`/sandbox/api/tenants/${CONTOSO_TENANT_ID}/teams`)
-        ).json()) as { value: { id: string; displayName: string }[] };
-        const playbook = teams.value.find((t) => t.displayName === 'Contoso Launch Playbook');
-        const users = (await (
-          await sandbox.fetch(`/sandbox/api/tenants/${CONTOSO_TENANT_ID}/users`)
-        ).json()) as {
-          value: { id: string; userPrincipalName: string }[];
-        };
-        const lynne = users.value.find((u) => u.userPrincipalName === upn('lynne.robbins'));
-        assert.ok(playbook && lynne);
-        await rig.trellis.running.domain.graph
-          .forTenant(CONTOSO_TENANT_ID)
-          .request('POST', `/teams/${playbook.id}/members`, {
-            body: {
-              '@odata.type': '#microsoft.graph.aadUserConversationMember',
-              roles: [],
-              'user@odata.bind': `https://graph.microsoft.com/v1.0/users('${lynne.id}')`,
-            },
-          });
+        // Lynne (catalog manager) is in no demo team: an owner adds her to one.
+        await joinDemoTeam(rig.trellis, 'Contoso Launch Playbook', upn('lynne.robbins'));
 
         const page = await rig.browser.newPage();
         await page.route('https://res.cdn.office.net/**', (route) =>
