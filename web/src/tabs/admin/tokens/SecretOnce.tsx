@@ -1,5 +1,9 @@
 import {
   Button,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogTitle,
   Field,
   Input,
   makeStyles,
@@ -58,5 +62,23 @@ export function SecretOnce(props: { label: string; value: string }) {
         {copied === 'failed' ? t('secret.copyFailed') : copied === 'yes' ? t('secret.copied') : ''}
       </div>
     </div>
+  );
+}
+
+/** A dialog's body that shows a new secret once, with its title and the one button that closes it. */
+export function SecretOnceBody(props: { title: string; label: string; value: string; onDone: () => void }) {
+  const t = useMessages(messages);
+  return (
+    <DialogBody>
+      <DialogTitle>{props.title}</DialogTitle>
+      <DialogContent>
+        <SecretOnce label={props.label} value={props.value} />
+      </DialogContent>
+      <DialogActions>
+        <Button appearance="primary" onClick={props.onDone}>
+          {t('secret.done')}
+        </Button>
+      </DialogActions>
+    </DialogBody>
   );
 }

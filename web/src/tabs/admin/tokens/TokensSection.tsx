@@ -37,7 +37,7 @@ import {
   useRevokeToken,
   useTokens,
 } from './api.ts';
-import { SecretOnce } from './SecretOnce.tsx';
+import { SecretOnceBody } from './SecretOnce.tsx';
 
 const useStyles = makeStyles({
   section: { display: 'grid', gap: tokens.spacingVerticalL },
@@ -174,17 +174,12 @@ function CreateTokenDialog(props: { onClose: () => void }) {
     <Dialog open modalType="alert" onOpenChange={(_e, d) => (d.open ? undefined : props.onClose())}>
       <DialogSurface>
         {created ? (
-          <DialogBody>
-            <DialogTitle>{t('tokens.createdTitle', { name: created.name })}</DialogTitle>
-            <DialogContent>
-              <SecretOnce label={t('tokens.secretLabel')} value={created.token} />
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" onClick={props.onClose}>
-                {t('secret.done')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
+          <SecretOnceBody
+            title={t('tokens.createdTitle', { name: created.name })}
+            label={t('tokens.secretLabel')}
+            value={created.token}
+            onDone={props.onClose}
+          />
         ) : (
           <form onSubmit={submit}>
             <DialogBody>

@@ -19,7 +19,7 @@ import { ApiError } from '../../../api/client.ts';
 import { ErrorState, Loading } from '../../../components/states.tsx';
 import { useMessages } from '../../../i18n/index.tsx';
 import { messages } from '../messages.ts';
-import { SecretOnce } from '../tokens/SecretOnce.tsx';
+import { SecretOnce, SecretOnceBody } from '../tokens/SecretOnce.tsx';
 import {
   useEventTypes,
   useSaveWebhook,
@@ -88,17 +88,12 @@ export function WebhookDialog(props: { webhook?: Webhook; onClose: () => void })
     <Dialog open modalType="alert" onOpenChange={(_e, d) => (d.open ? undefined : props.onClose())}>
       <DialogSurface>
         {created ? (
-          <DialogBody>
-            <DialogTitle>{t('webhooks.createdTitle')}</DialogTitle>
-            <DialogContent>
-              <SecretOnce label={t('webhooks.secretLabel')} value={created.secret} />
-            </DialogContent>
-            <DialogActions>
-              <Button appearance="primary" onClick={props.onClose}>
-                {t('secret.done')}
-              </Button>
-            </DialogActions>
-          </DialogBody>
+          <SecretOnceBody
+            title={t('webhooks.createdTitle')}
+            label={t('webhooks.secretLabel')}
+            value={created.secret}
+            onDone={props.onClose}
+          />
         ) : (
           <form onSubmit={submit}>
             <DialogBody>
