@@ -457,7 +457,7 @@ export const CONFIG_VARS: readonly ConfigVar[] = [
   },
   {
     name: 'HEALTH_PROBE_SOURCES',
-    doc: 'Comma-separated IPs or CIDRs whose health probes (`/livez`, `/readyz`, `/healthz`) pass the entry lock without `X-Azure-FDID`.',
+    doc: 'Comma-separated IPs or CIDRs whose health probes (`/livez`, `/readyz`, `/healthz`) and Prometheus scrapes (`/metrics`, which still needs `METRICS_TOKEN`) pass the entry lock without `X-Azure-FDID`.',
     default: '127.0.0.1,::1',
     example: '127.0.0.1,::1,168.63.129.16',
   },

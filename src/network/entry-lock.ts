@@ -3,8 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import { errors } from '../errors/index.ts';
 
-/** Health probes: load balancers and orchestrators call them directly, not through the front. */
-const PROBE_PATHS = new Set(['/healthz', '/readyz', '/livez']);
+/**
+ * Health probes and the metrics scrape: load balancers, orchestrators and Prometheus call them directly,
+ * not through the front (`/metrics` still needs its METRICS_TOKEN).
+ */
+const PROBE_PATHS = new Set(['/healthz', '/readyz', '/livez', '/metrics']);
 
 function blockListOf(entries: readonly string[]): BlockList {
   const list = new BlockList();
@@ -28,7 +31,7 @@ function peerOf(address: string | undefined): { address: string; type: 'ipv4' | 
 /**
  * The single entry point: with `FRONT_DOOR_IDS`, a request must carry one of the front's ids in
  * `X-Azure-FDID`; with `ALLOWED_SOURCES`, it must come (at the socket: never from a forwarded header)
- * from one of those ranges. Health probes from `HEALTH_PROBE_SOURCES` pass. Refusals are a 403 problem
+ * from one of those ranges. Health probes and metrics scrapes from `HEALTH_PROBE_SOURCES` pass. Refusals are a 403 problem
  * that says nothing about the deployment. Registered first, so nothing else runs for them.
  */
 export function installEntryLock(app: FastifyInstance, config: Config): void {

@@ -125,7 +125,8 @@ describe('load shedding', () => {
 
 describe('the single entry point', () => {
   test('with a Front Door id, direct requests are refused; the front and local health probes pass', async () => {
-    const locked = await startTestTrellis({ FRONT_DOOR_IDS: FDID });
+    const metricsToken = 'm'.repeat(40);
+    const locked = await startTestTrellis({ FRONT_DOOR_IDS: FDID, METRICS_TOKEN: metricsToken });
     try {
       const direct = await locked.fetch('/api/v1/network/domains');
       assert.equal(direct.status, 403);
@@ -140,6 +141,11 @@ describe('the single entry point', () => {
       assert.equal(front.status, 200);
       const probe = await locked.fetch('/readyz');
       assert.equal(probe.status, 200, 'a health probe from loopback (HEALTH_PROBE_SOURCES) passes');
+      // Prometheus scrapes from inside, like the probes; its token is still required.
+      const scrape = await locked.fetch('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } });
+      assert.equal(scrape.status, 200);
+      assert.match(await scrape.text(), /# (HELP|TYPE) /);
+      assert.equal((await locked.fetch('/metrics')).status, 401, 'without the token');
     } finally {
       await locked.close();
     }
