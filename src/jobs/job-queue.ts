@@ -196,7 +196,17 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
           },
         );
       }
-      if (workers) for (const { name, cron, data } of schedules) await boss.schedule(name, cron, data ?? {});
+      if (workers) {
+        for (const { name, cron, data } of schedules) await boss.schedule(name, cron, data ?? {});
+        // A schedule an earlier version registered and this one no longer does (requests.sweep became
+        // the leader's) would keep firing jobs that no worker takes: the code decides what is scheduled.
+        const wanted = new Set(schedules.map((s) => s.name));
+        for (const old of await boss.getSchedules()) {
+          if (wanted.has(old.name)) continue;
+          await boss.unschedule(old.name, old.key);
+          log.info({ schedule: old.name }, 'retired a schedule this version no longer has');
+        }
+      }
     },
 
     async stop(graceMs = 10_000) {
