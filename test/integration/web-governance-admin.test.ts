@@ -125,6 +125,34 @@ describe('the governance and admin tabs', () => {
       await page.getByRole('heading', { level: 1, name: 'Admin' }).waitFor();
       const sections = page.getByRole('navigation', { name: 'Admin sections' });
 
+      // Roles: a person is picked from the directory and shown by name, then the grant is removed.
+      await sections.getByRole('tab', { name: 'Roles' }).click();
+      await page.waitForURL(/\/tabs\/admin\/roles$/);
+      const userForm = page.getByRole('form', { name: 'Give a role to a user' });
+      await userForm.getByRole('button', { name: 'Give a role to a user' }).click();
+      await userForm.getByText('Pick a person from the directory.').waitFor();
+      await userForm.getByRole('combobox', { name: 'User' }).fill('Megan');
+      await page.getByRole('option', { name: /Megan Bowen/ }).click();
+      await page.keyboard.press('Escape');
+      await userForm.getByRole('combobox', { name: 'Role' }).selectOption('governance_admin');
+      await userForm.getByRole('button', { name: 'Give a role to a user' }).click();
+      const grants = page.getByRole('table', { name: 'Users' });
+      const megansRow = grants.getByRole('row', { name: /Megan Bowen/ });
+      await megansRow.waitFor();
+      const cameron = await signInAs(rig.trellis, upn('cameron.white'));
+      const assignments = await cameron.call('GET', '/api/v1/roles/assignments');
+      const megan = (await cameron.call('GET', `/api/v1/directory/users/${upn('megan.bowen')}`)).body;
+      assert.ok(
+        assignments.body.items.some(
+          (a: { principalId: string; role: string }) =>
+            a.principalId === megan.id && a.role === 'governance_admin',
+        ),
+        'the grant names Megan by her object id',
+      );
+      await check(page, 'admin-roles');
+      await megansRow.getByRole('button', { name: /Remove/ }).click();
+      await megansRow.waitFor({ state: 'detached' });
+
       // API token: the secret once, then never again.
       await sections.getByRole('tab', { name: 'API tokens' }).click();
       await page.waitForURL(/\/tabs\/admin\/tokens$/);

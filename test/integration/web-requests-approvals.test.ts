@@ -78,6 +78,8 @@ describe('the My requests and Approvals tabs', () => {
       await row.getByRole('link', { name: new RegExp(approvedName) }).click();
       await mine.getByRole('heading', { level: 1, name: new RegExp(approvedName) }).waitFor();
       await mine.getByText('Following live').waitFor();
+      // Owners are stored by sign-in name and shown by their directory names.
+      await mine.getByRole('definition').filter({ hasText: 'Adele Vance, Lynne Robbins' }).waitFor();
       await check(mine, 'requests-detail-pending');
       // A marker in the page: it must survive until completion (no reload).
       await mine.evaluate(() => {

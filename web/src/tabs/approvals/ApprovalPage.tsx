@@ -13,7 +13,8 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useMemo, useState } from 'react';
+import { Fragment, type ReactNode, useMemo, useState } from 'react';
+import { PeopleNames } from '../../components/PersonName.tsx';
 import { ApiError } from '../../api/client.ts';
 import { navigate } from '../../app/router.ts';
 import { DiffView } from '../../components/DiffView.tsx';
@@ -118,7 +119,7 @@ function Details(props: { request: TeamRequest }) {
   const format = useFormat();
   const r = props.request;
   const stage = r.currentStage !== null ? r.stages[r.currentStage] : undefined;
-  const rows: [string, string][] = [
+  const rows: [string, ReactNode][] = [
     [t('page.requester'), r.requester.name ?? r.requester.id],
     [t('page.template'), t('page.templateValue', { slug: r.template.slug, version: r.template.version })],
     [
@@ -133,9 +134,9 @@ function Details(props: { request: TeamRequest }) {
     [t('field.name'), r.name],
     [t('field.description'), r.description ?? ''],
     [t('field.welcomeMessage'), r.welcomeMessage ?? ''],
-    [t('field.owners'), r.owners.join(', ')],
-    [t('field.members'), r.members.join(', ')],
-    ...Object.entries(r.metadata).map(([k, v]): [string, string] => [k, valueText(v)]),
+    [t('field.owners'), r.owners.length ? <PeopleNames ids={r.owners} /> : ''],
+    [t('field.members'), r.members.length ? <PeopleNames ids={r.members} /> : ''],
+    ...Object.entries(r.metadata).map(([k, v]): [string, ReactNode] => [k, valueText(v)]),
   ];
   return (
     <section className={styles.section} aria-labelledby="details-heading">

@@ -18,7 +18,8 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
+import { PeopleNames } from '../../components/PersonName.tsx';
 import { api, ApiError } from '../../api/client.ts';
 import { useSession } from '../../app/session.tsx';
 import { DiffView } from '../../components/DiffView.tsx';
@@ -276,7 +277,7 @@ function Details(props: { request: TeamRequest }) {
   const styles = useStyles();
   const format = useFormat();
   const r = props.request;
-  const rows: [string, string][] = [
+  const rows: [string, ReactNode][] = [
     [t('page.requestId'), r.requestId],
     [t('page.template'), t('page.templateValue', { slug: r.template.slug, version: r.template.version })],
     [t('page.requester'), r.requester.name ?? r.requester.id],
@@ -284,9 +285,9 @@ function Details(props: { request: TeamRequest }) {
     [t('page.displayName'), r.names?.displayName ?? r.name],
     [t('page.description'), r.description ?? ''],
     [t('page.welcome'), r.welcomeMessage ?? ''],
-    [t('page.owners'), r.owners.join(', ')],
-    [t('page.members'), r.members.join(', ')],
-    ...Object.entries(r.metadata).map(([k, v]): [string, string] => [k, valueText(v)]),
+    [t('page.owners'), r.owners.length ? <PeopleNames ids={r.owners} /> : ''],
+    [t('page.members'), r.members.length ? <PeopleNames ids={r.members} /> : ''],
+    ...Object.entries(r.metadata).map(([k, v]): [string, ReactNode] => [k, valueText(v)]),
   ];
   return (
     <section className={styles.section} aria-labelledby="details-heading">

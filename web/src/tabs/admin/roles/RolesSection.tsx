@@ -15,6 +15,8 @@ import {
 } from '@fluentui/react-components';
 import { useId, useState } from 'react';
 import type { Role } from '../../../app/session.tsx';
+import { PeoplePicker, type Person } from '../../../components/PeoplePicker.tsx';
+import { PersonName } from '../../../components/PersonName.tsx';
 import { EmptyState, ErrorState, QueryView } from '../../../components/states.tsx';
 import { useFormat, useMessages } from '../../../i18n/index.tsx';
 import { messages } from '../messages.ts';
@@ -63,21 +65,25 @@ function Grants(props: { kind: GrantKind }) {
   const format = useFormat();
   const grants = useGrants(props.kind);
   const change = useGrantChange(props.kind);
-  const [principal, setPrincipal] = useState('');
+  // A user is picked from the directory; a group (no group search in the API) by its object id.
+  const [person, setPerson] = useState<Person[]>([]);
+  const [groupId, setGroupId] = useState('');
   const [role, setRole] = useState<Role>('approver');
   const [tried, setTried] = useState(false);
   const headingId = useId();
   const users = props.kind === 'assignments';
-  const invalid = !GUID.test(principal.trim());
+  const principal = users ? (person[0]?.id ?? '') : groupId.trim();
+  const invalid = !GUID.test(principal);
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     setTried(true);
     if (invalid) return;
     change.mutate(
-      { add: { principal: principal.trim(), role } },
+      { add: { principal, role } },
       {
         onSuccess: () => {
-          setPrincipal('');
+          setPerson([]);
+          setGroupId('');
           setTried(false);
         },
       },
@@ -90,17 +96,29 @@ function Grants(props: { kind: GrantKind }) {
       </Text>
       <form
         className={styles.form}
+        noValidate
         onSubmit={submit}
         aria-label={users ? t('roles.addUser') : t('roles.addGroup')}
       >
-        <Field
-          label={users ? t('roles.userId') : t('roles.groupId')}
-          hint={t('roles.objectIdHint')}
-          required
-          validationMessage={tried && invalid ? t('roles.objectIdInvalid') : undefined}
-        >
-          <Input value={principal} onChange={(_e, d) => setPrincipal(d.value)} />
-        </Field>
+        {users ? (
+          <PeoplePicker
+            label={t('roles.user')}
+            max={1}
+            required
+            selected={person}
+            onChange={setPerson}
+            validationMessage={tried && invalid ? t('roles.userRequired') : undefined}
+          />
+        ) : (
+          <Field
+            label={t('roles.groupId')}
+            hint={t('roles.objectIdHint')}
+            required
+            validationMessage={tried && invalid ? t('roles.objectIdInvalid') : undefined}
+          >
+            <Input value={groupId} onChange={(_e, d) => setGroupId(d.value)} />
+          </Field>
+        )}
         <Field label={t('roles.role')}>
           <Select value={role} onChange={(_e, d) => setRole(d.value as Role)}>
             {ROLES.map((r) => (
@@ -124,7 +142,7 @@ function Grants(props: { kind: GrantKind }) {
               <Table aria-labelledby={headingId}>
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell>{users ? t('roles.userId') : t('roles.groupId')}</TableHeaderCell>
+                    <TableHeaderCell>{users ? t('roles.user') : t('roles.groupId')}</TableHeaderCell>
                     <TableHeaderCell>{t('roles.role')}</TableHeaderCell>
                     <TableHeaderCell>{t('roles.grantedBy')}</TableHeaderCell>
                     <TableHeaderCell>{t('roles.grantedAt')}</TableHeaderCell>
@@ -135,10 +153,16 @@ function Grants(props: { kind: GrantKind }) {
                   {items.map((g) => (
                     <TableRow key={g.id}>
                       <TableCell>
-                        <span className={styles.code}>{g.principal}</span>
+                        {users ? (
+                          <PersonName id={g.principal} />
+                        ) : (
+                          <span className={styles.code}>{g.principal}</span>
+                        )}
                       </TableCell>
                       <TableCell>{t(`role.${g.role}`)}</TableCell>
-                      <TableCell>{g.createdBy}</TableCell>
+                      <TableCell>
+                        {GUID.test(g.createdBy) ? <PersonName id={g.createdBy} /> : g.createdBy}
+                      </TableCell>
                       <TableCell>{format.dateTime(g.createdAt)}</TableCell>
                       <TableCell>
                         <Button
