@@ -9,6 +9,8 @@ import type { MsalNetworkClient } from '../identity/index.ts';
 import { GraphError } from './graph-error.ts';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+/** How long on-behalf-of tokens stay in MSAL's cache at most (they live about an hour). */
+const USER_TOKEN_CACHE_MS = 15 * 60_000;
 
 /** App-only Graph access tokens, one MSAL confidential client per Entra tenant. */
 export interface GraphTokenProvider {
@@ -73,10 +75,17 @@ export function createGraphTokenProvider(options: {
 }): GraphTokenProvider {
   const { m365, network } = options;
   const clients = new Map<string, ConfidentialClientApplication>();
+  // On-behalf-of tokens have clients of their own: MSAL caches one token per user assertion and never
+  // drops expired ones, so this cache is emptied now and then (the app-only tokens stay cached).
+  const userClients = new Map<string, ConfidentialClientApplication>();
+  let userCacheClearedAt = Date.now();
   const authorityHost = m365.authorityHost.replace(/\/+$/, '');
 
-  const clientFor = (tenant: string): ConfidentialClientApplication => {
-    let client = clients.get(tenant);
+  const clientFor = (
+    tenant: string,
+    pool: Map<string, ConfidentialClientApplication> = clients,
+  ): ConfidentialClientApplication => {
+    let client = pool.get(tenant);
     if (!client) {
       if (!m365.clientId || !m365.clientSecret) {
         throw new GraphError({
@@ -94,7 +103,7 @@ export function createGraphTokenProvider(options: {
         },
         system: { networkClient: network },
       });
-      clients.set(tenant, client);
+      pool.set(tenant, client);
     }
     return client;
   };
@@ -114,7 +123,11 @@ export function createGraphTokenProvider(options: {
   return {
     async getTokenOnBehalfOf(entraTenantId, assertion, scopes) {
       const tenant = tenantOf(entraTenantId);
-      const client = clientFor(tenant);
+      if (Date.now() - userCacheClearedAt > USER_TOKEN_CACHE_MS) {
+        for (const userClient of userClients.values()) userClient.clearCache();
+        userCacheClearedAt = Date.now();
+      }
+      const client = clientFor(tenant, userClients);
       let result;
       try {
         result = await client.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [...scopes] });
