@@ -27,6 +27,13 @@ export function createMemoryCache(options: { max?: number } = {}): Cache {
       lru.set(key, JSON.stringify(next), { ttl: lru.getRemainingTTL(key) });
       return next;
     },
+    async setIfGreater(key, value, ttlMs) {
+      const raw = lru.get(key);
+      const current = raw === undefined ? undefined : (JSON.parse(raw) as unknown);
+      if (typeof current === 'number' && current >= value) return current;
+      lru.set(key, JSON.stringify(value), { ttl: ttlMs });
+      return value;
+    },
     async ping() {},
     async close() {
       lru.clear();

@@ -5,6 +5,7 @@ import type { TemplateTables } from './tables/templates.ts';
 import type { ProvisioningTables } from './tables/provisioning.ts';
 import type { WebhookTables } from './tables/webhooks.ts';
 import type { TeamsBotTables } from './tables/teams-bot.ts';
+import type { GraphThrottleTables } from './tables/graph-throttle.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json<T> = ColumnType<T, string, string>;
@@ -77,7 +78,14 @@ export interface SchemaMigrationsTable {
 
 /** Every table; each capability keeps its row types in ./tables/<capability>.ts. */
 export interface Database
-  extends IdentityTables, TemplateTables, RequestTables, WebhookTables, ProvisioningTables, TeamsBotTables {
+  extends
+    IdentityTables,
+    TemplateTables,
+    RequestTables,
+    WebhookTables,
+    ProvisioningTables,
+    TeamsBotTables,
+    GraphThrottleTables {
   tenants: TenantsTable;
   tenant_settings: TenantSettingsTable;
   secrets: SecretsTable;

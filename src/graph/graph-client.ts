@@ -18,6 +18,7 @@ import {
   parseRetryAfter,
 } from './graph-retry.ts';
 import { createGraphTokenProvider, type GraphTokenProvider } from './graph-token-provider.ts';
+import { logThrottleStateHealth, type TenantThrottleState } from './tenant-throttle-state.ts';
 
 export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -107,6 +108,11 @@ export interface GraphClientOptions {
   retry?: Partial<GraphRetryPolicy>;
   /** Requests in flight per tenant at most (default GRAPH_MAX_CONCURRENCY). */
   maxConcurrency?: number;
+  /**
+   * Each tenant's throttling shared with the other processes (pause until Retry-After, synchronised
+   * halving, peers): `createTenantThrottleState`. Without it each tenant's limiter is this process's alone.
+   */
+  throttle?: TenantThrottleState;
 }
 
 const GRAPH_RESOURCE = 'https://graph.microsoft.com';
@@ -210,11 +216,14 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const basePolicy: GraphRetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const tenants = new Map<string, TenantGraph>();
   const limiters = new Map<string, AdaptiveLimiter>();
+  const throttle = options.throttle;
+  const onShared = throttle ? logThrottleStateHealth(log, throttle.kind) : undefined;
   const limiterFor = (tenantId: string): AdaptiveLimiter => {
     let limiter = limiters.get(tenantId);
     if (!limiter) {
       limiter = createAdaptiveLimiter({
         max: options.maxConcurrency ?? config.provisioning.graphMaxConcurrency,
+        ...(throttle ? { shared: throttle.tenant(tenantId), onShared } : {}),
       });
       limiters.set(tenantId, limiter);
     }
@@ -361,14 +370,15 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           ...opts.headers,
           authorization: `Bearer ${token}`,
         };
-        const timeout = AbortSignal.timeout(policy.attemptTimeoutMs);
-        const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
         let raw: Raw;
         const release = await limiterFor(target.tenantId)
           .acquire(opts.signal)
           .catch((cause: unknown) => {
             throw cancelled(where, cause);
           });
+        // The attempt's timeout runs from when it leaves, not while it waits for a slot or a tenant's pause.
+        const timeout = AbortSignal.timeout(policy.attemptTimeoutMs);
+        const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
         sent = true;
         try {
           raw = await exchange(method, url, headers, payload, signal, attempt);
@@ -559,6 +569,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     stats: (entraTenantId) => limiterFor(entraTenantId.toLowerCase()).stats(),
     accessToken: (entraTenantId, scope) => tokens.getToken(entraTenantId, scope),
     async close() {
+      for (const limiter of limiters.values()) limiter.close();
       await network?.close();
       await ownDispatcher?.close();
     },

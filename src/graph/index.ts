@@ -27,4 +27,13 @@ export {
 } from './graph-query.ts';
 export { DEFAULT_RETRY_POLICY, type GraphRetryPolicy } from './graph-retry.ts';
 export type { GraphTokenProvider } from './graph-token-provider.ts';
+export type { LimiterStats } from './adaptive-limiter.ts';
+export {
+  createTenantThrottleState,
+  type TenantThrottle,
+  type TenantThrottleState,
+  type ThrottleView,
+} from './tenant-throttle-state.ts';
+export { createCacheThrottleState } from './tenant-throttle-state-cache.ts';
+export { createPostgresThrottleState } from './tenant-throttle-state-postgres.ts';
 export { directoryRoutes } from './routes/directory-routes.ts';

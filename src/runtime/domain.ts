@@ -3,7 +3,13 @@ import type { Cache } from '../cache/index.ts';
 import type { Config } from '../config.ts';
 import type { EnvelopeCipher, SecretStore } from '../crypto/index.ts';
 import type { Db } from '../db/index.ts';
-import { createDirectory, createGraphClient, type Directory, type GraphClient } from '../graph/index.ts';
+import {
+  createDirectory,
+  createGraphClient,
+  createTenantThrottleState,
+  type Directory,
+  type GraphClient,
+} from '../graph/index.ts';
 import {
   type ApiTokenService,
   createApiTokenService,
@@ -103,7 +109,12 @@ export async function createDomain(deps: DomainDeps): Promise<Domain> {
     await webhooks.fanOut(event);
   });
   // <graph: construction>
-  const graph = createGraphClient({ config: deps.config, log: deps.log });
+  const graph = createGraphClient({
+    config: deps.config,
+    log: deps.log,
+    // Graph's throttling is the tenant's, whichever process sends: shared through Redis or PostgreSQL.
+    throttle: createTenantThrottleState({ cache: deps.cache, db: deps.db }),
+  });
   stoppers.push(() => graph.close());
   const directory = createDirectory({ graph, cache: deps.cache, log: deps.log });
   // <identity: construction>

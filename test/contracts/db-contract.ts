@@ -150,5 +150,28 @@ export function dbContract(name: string, open: () => Promise<Db>): void {
       const { role } = await db.assertSafeRole();
       assert.equal(role, 'trellis_app');
     });
+
+    test('every table has forced row-level security on tenant_id, but the few platform-level ones', async () => {
+      // Platform-level on purpose (src/db/README.md): nothing of a tenant's data in them.
+      const platform = ['graph_throttle', 'graph_throttle_peers', 'schema_migrations'];
+      const { rows } = await db.executeSql(`
+        select c.relname as name, c.relrowsecurity and c.relforcerowsecurity as forced,
+          exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id') as tenanted
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition
+        order by 1`);
+      const tables = rows as { name: string; forced: boolean; tenanted: boolean }[];
+      assert.ok(tables.length > 20, `the schema's tables: ${tables.length}`);
+      assert.deepEqual(
+        tables.filter((t) => !t.forced).map((t) => t.name),
+        platform,
+        'a new table without forced row-level security must be added here on purpose',
+      );
+      assert.deepEqual(
+        tables.filter((t) => t.forced && !t.tenanted && t.name !== 'tenants').map((t) => t.name),
+        [],
+        'tenant-scoped tables carry tenant_id',
+      );
+    });
   });
 }
