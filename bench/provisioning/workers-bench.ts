@@ -44,6 +44,8 @@ export interface WorkersBenchOptions {
 }
 
 export interface WorkersBenchRow {
+  /** Where the processes share each tenant's Graph throttling (Redis when given, else PostgreSQL). */
+  throttleState: 'redis' | 'postgres';
   workers: number;
   workerConcurrency: number;
   teams: number;
@@ -269,8 +271,9 @@ async function withCluster<T>(
       cleanups.push(() => started.stop());
       return started;
     };
-    // One after the other: every process installs the job queue's grants at start, and PostgreSQL
-    // refuses concurrent GRANTs on the same objects ("tuple concurrently updated").
+    // One after the other, as in the first measurement, so that rows compare. (Started at once they used
+    // to race on the job queue's grants, "tuple concurrently updated"; the schema is now installed under
+    // an advisory lock, and they start fine together.)
     const web = await track(startWebProcess(env, dataDir));
     const workerProcesses: BenchProcess[] = [];
     for (let i = 0; i < workers; i++) {
@@ -335,6 +338,7 @@ async function measureRow(
   const trellisSeconds = workerSeconds.reduce((a, b) => a + b, webSpan.ownSeconds);
   const requests = after.requests - before.requests;
   return {
+    throttleState: options.redisUrl ? 'redis' : 'postgres',
     workers: workers.length,
     workerConcurrency: options.workerConcurrency,
     teams,
