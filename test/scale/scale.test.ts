@@ -46,6 +46,8 @@ const TEMPLATE = {
   approval: { stages: [{ name: 'IT', approvers: [{ type: 'user', user: upn('megan.bowen') }] }] },
 };
 const TERMINAL = ['completed', 'completed_with_drift', 'failed', 'cancelled'];
+/** Graph requests per second the sandbox allows Trellis in the tenant, whichever process sends. */
+const GRAPH_BUDGET = 30;
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let sb: TestSandbox;
@@ -71,11 +73,14 @@ before(async () => {
   db = await createTestDatabase();
   sb = await startTestSandbox({ faults: 'none' });
   // A little latency and a few transient 5xx (some after Graph committed): retries and
-  // look-before-create are exercised while instances come and go.
+  // look-before-create are exercised while instances come and go. And Graph's throttling with a
+  // budget for the tenant that the two workers together reach: they must share it (one worker's 429
+  // pauses both), or runs fail once their retries are spent.
   const faults = await sb.fetch('/sandbox/api/faults', {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
+      throttling: { enabled: true, factor: 1, tenantPerSecond: GRAPH_BUDGET },
       latency: { distribution: 'uniform', minMs: 5, maxMs: 30 },
       transient: {
         rate: 0.02,
@@ -295,7 +300,8 @@ test(
     const readers = Array.from({ length: READERS }, async () => {
       while (reading) {
         await tally.call('GET', '/api/v1/requests?limit=10', { token: readerToken });
-        await sleep(25);
+        // Together well under the token's own limit (3 000 a minute) for as long as the test runs.
+        await sleep(60);
       }
     });
 
@@ -352,6 +358,12 @@ test(
       reading = false;
       await Promise.all(readers);
 
+      const graph = (await (await sb.fetch('/sandbox/api/faults')).json()) as {
+        counters: { requests: number; throttled: number; throttledByLimit: Record<string, number> };
+      };
+      const budget429s = Object.entries(graph.counters.throttledByLimit)
+        .filter(([limit]) => limit.startsWith('budget'))
+        .reduce((sum, [, n]) => sum + n, 0);
       const stat = await haproxy.stats();
       const frontend = stat.find((r) => r.pxname === 'trellis' && r.svname === 'FRONTEND');
       const backend = stat.find((r) => r.pxname === 'trellis_web' && r.svname === 'BACKEND');
@@ -361,8 +373,10 @@ test(
           `${kills} worker kills, ${restarts.reduce((a, b) => a + b, 0)} web restarts, ` +
           `${tally.calls} HTTP requests through HAProxy (${tally.failures.length} failed; HAProxy: ` +
           `${frontend?.req_tot} requests, ${frontend?.hrsp_5xx} 5xx, ${backend?.wretr} retries, ` +
-          `${backend?.wredis} redispatches), ${seconds} s`,
+          `${backend?.wredis} redispatches), ${graph.counters.requests} Graph requests ` +
+          `(${graph.counters.throttled} answered 429, ${budget429s} by the tenant's budget of ${GRAPH_BUDGET}/s), ${seconds} s`,
       );
+      assert.ok(budget429s > 0, "the workers together reached the tenant's Graph budget");
 
       assert.deepEqual(tally.failures, [], 'no HTTP request through HAProxy failed');
       assert.equal(frontend?.hrsp_5xx, '0', 'HAProxy answered no 5xx');
