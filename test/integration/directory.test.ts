@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { seededId } from '../../sandbox/state/seed-contoso.ts';
-import {
-  CONTOSO_TENANT_ID,
-  FABRIKAM_TENANT_ID,
-  TRELLIS_CLIENT_ID,
-} from '../../sandbox/state/seed-contoso.ts';
+import { CONTOSO_TENANT_ID, FABRIKAM_TENANT_ID } from '../../sandbox/state/seed-contoso.ts';
 import type { DirectoryGroup, TenantState } from '../../sandbox/state/types.ts';
 import { createMemoryCache } from '../../src/cache/index.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -22,6 +18,7 @@ import {
   type TenantDirectory,
 } from '../../src/graph/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
+import { sandboxEnv } from '../helpers/provisioning.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 
 /*
@@ -62,20 +59,8 @@ before(async () => {
   const found = sb.sandbox.ctx.store.tenant(CONTOSO_TENANT_ID);
   assert.ok(found);
   tenant = found;
-  const secret = tenant.directory.apps.find((a) => a.clientId === TRELLIS_CLIENT_ID)?.secrets[0];
-  assert.ok(secret);
   dir = await mkdtemp(path.join(tmpdir(), 'trellis-directory-'));
-  const caFile = path.join(dir, 'sandbox-ca.pem');
-  await writeFile(caFile, sb.caCert);
-  const config = loadConfig({
-    DATA_DIR: dir,
-    M365_TENANT_ID: CONTOSO_TENANT_ID,
-    M365_CLIENT_ID: TRELLIS_CLIENT_ID,
-    M365_CLIENT_SECRET: secret,
-    M365_AUTHORITY_HOST: sb.origin,
-    GRAPH_BASE_URL: sb.origin,
-    M365_CA_FILE: caFile,
-  });
+  const config = loadConfig({ DATA_DIR: dir, ...sandboxEnv(sb) });
   const log = createLogger('silent');
   graph = createGraphClient({ config, log, retry: { baseDelayMs: 20, maxDelayMs: 100 } });
   directory = createDirectory({ graph, cache: createMemoryCache(), log });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -22,6 +22,7 @@ import {
   type GraphTokenProvider,
 } from '../../src/graph/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
+import { sandboxEnv } from '../helpers/provisioning.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 
 /*
@@ -79,21 +80,10 @@ before(async () => {
   const found = sb.sandbox.ctx.store.tenant(CONTOSO_TENANT_ID);
   assert.ok(found);
   tenant = found;
-  const app = tenant.directory.apps.find((a) => a.clientId === TRELLIS_CLIENT_ID);
-  assert.ok(app?.secrets[0]);
-  secret = app.secrets[0];
   dir = await mkdtemp(path.join(tmpdir(), 'trellis-graph-'));
-  const caFile = path.join(dir, 'sandbox-ca.pem');
-  await writeFile(caFile, sb.caCert);
-  config = loadConfig({
-    DATA_DIR: dir,
-    M365_TENANT_ID: CONTOSO_TENANT_ID,
-    M365_CLIENT_ID: TRELLIS_CLIENT_ID,
-    M365_CLIENT_SECRET: secret,
-    M365_AUTHORITY_HOST: sb.origin,
-    GRAPH_BASE_URL: sb.origin,
-    M365_CA_FILE: caFile,
-  });
+  const env = sandboxEnv(sb);
+  secret = env.M365_CLIENT_SECRET ?? '';
+  config = loadConfig({ DATA_DIR: dir, ...env });
 });
 
 after(async () => {

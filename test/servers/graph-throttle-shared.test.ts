@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-contoso.ts';
+import { CONTOSO_TENANT_ID } from '../../sandbox/state/seed-contoso.ts';
 import { type Cache, createRedisCache } from '../../src/cache/index.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { type Db, openDatabase } from '../../src/db/index.ts';
@@ -18,6 +18,7 @@ import {
   type TenantThrottleState,
 } from '../../src/graph/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
+import { sandboxEnv } from '../helpers/provisioning.ts';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { createTestDatabase } from './postgres.ts';
 
@@ -47,21 +48,10 @@ const closers: (() => Promise<void>)[] = [];
 before(async () => {
   sb = await startTestSandbox({ faults: 'none', persist: false });
   const tenant = sb.sandbox.ctx.store.tenant(CONTOSO_TENANT_ID);
-  const secret = tenant?.directory.apps.find((a) => a.clientId === TRELLIS_CLIENT_ID)?.secrets[0];
-  assert.ok(tenant && secret);
+  assert.ok(tenant);
   userIds = tenant.directory.users.map((u) => u.id);
   dir = await mkdtemp(path.join(tmpdir(), 'trellis-throttle-'));
-  const caFile = path.join(dir, 'sandbox-ca.pem');
-  await writeFile(caFile, sb.caCert);
-  config = loadConfig({
-    DATA_DIR: dir,
-    M365_TENANT_ID: CONTOSO_TENANT_ID,
-    M365_CLIENT_ID: TRELLIS_CLIENT_ID,
-    M365_CLIENT_SECRET: secret,
-    M365_AUTHORITY_HOST: sb.origin,
-    GRAPH_BASE_URL: sb.origin,
-    M365_CA_FILE: caFile,
-  });
+  config = loadConfig({ DATA_DIR: dir, ...sandboxEnv(sb) });
 });
 
 after(async () => {
