@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditSource } from '../audit/index.ts';
 import { errors } from '../errors/index.ts';
-import type { SignedInUser } from '../graph/on-behalf-of.ts';
+import type { SignedInUser } from '../graph/index.ts';
 import { API_TOKEN_PREFIX } from '../identity/index.ts';
 import type { Caller } from './caller.ts';
 

@@ -36,4 +36,12 @@ export {
 } from './tenant-throttle-state.ts';
 export { createCacheThrottleState } from './tenant-throttle-state-cache.ts';
 export { createPostgresThrottleState } from './tenant-throttle-state-postgres.ts';
+export {
+  CONSENT_PATH,
+  delegatedFailure,
+  JOINED_TEAMS_SCOPES,
+  type JoinedTeam,
+  listJoinedTeams,
+  type SignedInUser,
+} from './on-behalf-of.ts';
 export { directoryRoutes } from './routes/directory-routes.ts';

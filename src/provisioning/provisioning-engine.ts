@@ -9,12 +9,19 @@ import type { Config } from '../config.ts';
 import type { Db, RunStatus } from '../db/index.ts';
 import { AppError, ErrorCode, errors, isAppError } from '../errors/index.ts';
 import type { OutboxEventBus } from '../events/index.ts';
-import { type Directory, type GraphClient, GraphError, graphPath, type TenantGraph } from '../graph/index.ts';
+import {
+  type Directory,
+  type GraphClient,
+  GraphError,
+  graphPath,
+  listJoinedTeams,
+  type SignedInUser,
+  type TenantGraph,
+} from '../graph/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import type { RequestService } from '../requests/index.ts';
 import { graphUrlTemplate, inSpan, instruments, type Logger, startClientSpan } from '../telemetry/index.ts';
 import type { TemplateDocument, TemplateService, TemplateView } from '../templates/index.ts';
-import { listJoinedTeams, type SignedInUser } from '../graph/on-behalf-of.ts';
 import { type CapturedTemplate, captureTeam } from './capture/capture-team.ts';
 import { type ConformanceReport, checkConformance } from './conformance.ts';
 import { buildProvisioningSpec, type ProvisioningSpec } from './provisioning-spec.ts';

@@ -3,7 +3,7 @@ import type { ApiRoutes } from '../api-types.ts';
 import { API_TOKEN_SCOPES } from '../../identity/index.ts';
 import { API_SCOPES, ROLES } from '../caller.ts';
 import { callerOf, signedInUser } from '../request-context.ts';
-import { listJoinedTeams } from '../../graph/on-behalf-of.ts';
+import { listJoinedTeams } from '../../graph/index.ts';
 import { errorResponses, Uuid } from '../schemas.ts';
 import { errors } from '../../errors/index.ts';
 
