@@ -41,5 +41,5 @@ export function signedInUser(request: FastifyRequest): SignedInUser {
   ) {
     throw errors.badRequest('This operation acts on behalf of a signed-in user; an API token cannot use it.');
   }
-  return { entraTenantId: caller.entraTenantId, assertion };
+  return { entraTenantId: caller.entraTenantId, userId: caller.id, assertion };
 }

@@ -8,6 +8,8 @@ import { GraphError } from './graph-error.ts';
  */
 export interface SignedInUser {
   entraTenantId: string;
+  /** Their Entra object id. */
+  userId: string;
   assertion: string;
 }
 

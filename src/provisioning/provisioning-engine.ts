@@ -137,7 +137,8 @@ export interface ProvisioningEngine {
    * Creates a template from an existing team (its content into the blob store as assets). With
    * `asUser`, only from a team that user owns or is a member of, checked with the user's own rights
    * (Graph on their behalf): Trellis's application permissions read every team in the tenant, and
-   * capture must not let a catalog manager copy a private team they cannot see.
+   * capture must not let a catalog manager copy a private team they cannot see; nor its private and
+   * shared channels they are not a member of, which are left out.
    * @throws AppError forbidden (not the user's team), consent_required (no consent to read their teams)
    */
   capture(
@@ -1125,7 +1126,10 @@ export function createProvisioningEngine(deps: ProvisioningEngineDeps): Provisio
         }
       }
       const graph = deps.graph.forTenant(await entraTenantOf(tenantId));
-      const captured = await captureTeam(graph, input.teamId, input);
+      const captured = await captureTeam(graph, input.teamId, {
+        ...input,
+        ...(asUser ? { visibleTo: asUser.userId } : {}),
+      });
       const template = await deps.templates.create(
         tenantId,
         {

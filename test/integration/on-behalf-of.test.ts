@@ -111,6 +111,24 @@ describe("on-behalf-of: Graph with the signed-in user's own rights", () => {
     });
     assert.equal(captured.status, 201, JSON.stringify(captured.body));
     assert.equal(captured.body.slug, 'lynnes-team');
+    // She sees the team's standard channels, not its private and shared ones she is not in: they are
+    // left out, without even their names. An API token captures every channel.
+    type Channel = { displayName: string; membershipType: string };
+    const namesOf = (document: { channels: Channel[] }) => document.channels.map((c) => c.displayName);
+    const hidden = await sandboxJson('GET', `/sandbox/api/tenants/${CONTOSO_TENANT_ID}/teams/${theirs.id}`);
+    const privateChannels = (hidden.channels as (Channel & { members?: { userId: string }[] })[]).filter(
+      (c) => c.membershipType !== 'standard' && !(c.members ?? []).some((m) => m.userId === lynneId),
+    );
+    assert.ok(privateChannels.length >= 1, 'the team has a private or shared channel without Lynne');
+    for (const c of privateChannels)
+      assert.equal(namesOf(captured.body.document).includes(c.displayName), false);
+    assert.ok(
+      captured.body.warnings.includes(
+        `${privateChannels.length} private or shared ${privateChannels.length === 1 ? 'channel' : 'channels'} you are not a member of ${privateChannels.length === 1 ? 'was' : 'were'} left out`,
+      ),
+      JSON.stringify(captured.body.warnings),
+    );
+    assert.equal(JSON.stringify(captured.body).includes(privateChannels[0]?.displayName ?? '?'), false);
 
     const admin = await signInAs(trellis, contoso('cameron.white'));
     const created = await admin.call('POST', '/api/v1/tokens', {
@@ -123,6 +141,13 @@ describe("on-behalf-of: Graph with the signed-in user's own rights", () => {
       name: 'By token',
     });
     assert.equal(byToken.status, 201, JSON.stringify(byToken.body));
+    const everything = await callApi(trellis, created.body.token, 'POST', '/api/v1/templates/capture', {
+      teamId: theirs.id,
+      slug: 'lynnes-team-whole',
+      name: 'Lynne’s team, whole',
+    });
+    assert.equal(everything.status, 201, JSON.stringify(everything.body));
+    for (const c of privateChannels) assert.ok(namesOf(everything.body.document).includes(c.displayName));
   });
 
   test('without consent to Team.ReadBasic.All: 403 consent_required naming the permission and the consent start', async () => {

@@ -67,7 +67,17 @@ async function notFoundAsUndefined<T>(call: Promise<T>): Promise<T | undefined> 
 export async function captureTeam(
   graph: TenantGraph,
   teamId: string,
-  options: { slug: string; name: string; description?: string | undefined; maxFileBytes?: number },
+  options: {
+    slug: string;
+    name: string;
+    description?: string | undefined;
+    maxFileBytes?: number;
+    /**
+     * The Entra object id of the user capturing: private and shared channels they are not a member of
+     * are left out (Teams does not show them to that user; Trellis's application permissions would).
+     */
+    visibleTo?: string | undefined;
+  },
 ): Promise<CapturedTemplate> {
   const warnings: string[] = [];
   const assets: { name: string; data: Buffer }[] = [];
@@ -312,11 +322,28 @@ export async function captureTeam(
       files,
     };
   };
+  const hiddenFrom = async (c: Channel, userId: string): Promise<boolean> => {
+    if ((c.membershipType ?? 'standard') === 'standard') return false;
+    const members = await graph.all<{ userId?: string }>(
+      channelPath(teamId, c.id, '/members'),
+      undefined,
+      STEP_CALL,
+    );
+    return !members.some((m) => m.userId?.toLowerCase() === userId.toLowerCase());
+  };
   let generalChannel: Record<string, unknown> = {};
   const otherChannels: Record<string, unknown>[] = [];
+  let hidden = 0;
   for (const c of channels) {
     if (c.id === general.id) generalChannel = await captureChannel(c);
+    else if (options.visibleTo && (await hiddenFrom(c, options.visibleTo))) hidden++;
     else otherChannels.push(await captureChannel(c));
+  }
+  if (hidden > 0) {
+    // Not even their names: the user does not see these channels in Teams.
+    warnings.push(
+      `${hidden} private or shared ${hidden === 1 ? 'channel' : 'channels'} you are not a member of ${hidden === 1 ? 'was' : 'were'} left out`,
+    );
   }
 
   const installed = await graph.all<{ teamsApp?: { id: string; displayName?: string } }>(
