@@ -18,7 +18,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { apiResponse } from '../../../api/client.ts';
 import { ErrorState } from '../../../components/states.tsx';
 import { useFormat, useMessages } from '../../../i18n/index.tsx';
@@ -51,18 +51,19 @@ const useStyles = makeStyles({
   error: { color: tokens.colorPaletteRedForeground1 },
 });
 
-/** An object URL for a blob, revoked when it changes or the component goes. */
+/**
+ * An object URL for a blob, revoked once a render without it has been committed (or the component
+ * goes). Made during render, so no render shows a URL already revoked: an <img> mounted with one fails
+ * to load (net::ERR_FILE_NOT_FOUND).
+ */
 function useObjectUrl(blob: Blob | null | undefined): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!blob) {
-      setUrl(null);
-      return undefined;
-    }
-    const u = URL.createObjectURL(blob);
-    setUrl(u);
-    return () => URL.revokeObjectURL(u);
-  }, [blob]);
+  const url = useMemo(() => (blob ? URL.createObjectURL(blob) : null), [blob]);
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
   return url;
 }
 
