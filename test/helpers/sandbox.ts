@@ -46,3 +46,18 @@ export async function startTestSandbox(
     },
   };
 }
+
+/** The sandbox's fault settings and counters (`GET`), or new settings (`PUT`, counters start again). */
+export async function sandboxFaults<T = Record<string, unknown>>(
+  sb: TestSandbox,
+  settings?: unknown,
+): Promise<T> {
+  const res = await sb.fetch('/sandbox/api/faults', {
+    method: settings === undefined ? 'GET' : 'PUT',
+    ...(settings === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(settings) }),
+  });
+  if (res.status !== 200) throw new Error(`sandbox faults: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

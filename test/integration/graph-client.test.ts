@@ -23,7 +23,7 @@ import {
 } from '../../src/graph/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
 import { sandboxEnv } from '../helpers/provisioning.ts';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { sandboxFaults, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 
 /*
  * The one Graph client against the in-process sandbox: real MSAL tokens (client credentials) over the
@@ -60,16 +60,7 @@ function client(
   return graph;
 }
 
-async function faults(body?: unknown): Promise<Json> {
-  const res = await sb.fetch('/sandbox/api/faults', {
-    method: body === undefined ? 'GET' : 'PUT',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()) as Json;
-}
+const faults = (body?: unknown) => sandboxFaults<Json>(sb, body);
 
 async function counters(): Promise<{ requests: number; throttled: number; transient: number }> {
   return (await faults()).counters as { requests: number; throttled: number; transient: number };

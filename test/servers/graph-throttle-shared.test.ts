@@ -19,7 +19,7 @@ import {
 } from '../../src/graph/index.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
 import { sandboxEnv } from '../helpers/provisioning.ts';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
+import { sandboxFaults, startTestSandbox, type TestSandbox } from '../helpers/sandbox.ts';
 import { createTestDatabase } from './postgres.ts';
 
 /*
@@ -64,16 +64,7 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function faults(body?: unknown): Promise<{ counters: Counters }> {
-  const res = await sb.fetch('/sandbox/api/faults', {
-    method: body === undefined ? 'GET' : 'PUT',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()) as { counters: Counters };
-}
+const faults = (body?: unknown) => sandboxFaults<{ counters: Counters }>(sb, body);
 
 const counters = async () => (await faults()).counters;
 
