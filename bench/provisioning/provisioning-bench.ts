@@ -11,6 +11,27 @@ import { createLogger } from '../../src/telemetry/index.ts';
 
 const TERMINAL = new Set(['completed', 'completed_with_drift', 'failed', 'cancelled']);
 
+/** Metadata the Project starter template requires. */
+export const PROJECT_METADATA = {
+  costCenter: 'CC-1234',
+  projectCode: 'ABC-2026',
+  endDate: '2027-06-30',
+  dataClassification: 'internal',
+};
+
+/**
+ * The sandbox's conditions in the provisioning benchmarks: Graph's documented limits plus a budget of
+ * `budget` requests per second for the app in the tenant, 20 ms per call, long-running operations 0.1–0.2 s.
+ */
+export function benchGraphFaults(budget: number) {
+  return {
+    profile: 'none',
+    latency: { distribution: 'fixed', minMs: 20, maxMs: 20 },
+    throttling: { enabled: true, factor: 1, tenantPerSecond: budget },
+    operations: { minMs: 100, maxMs: 200 },
+  };
+}
+
 export interface ProvisioningBenchResult {
   mode: 'concurrent' | 'one-at-a-time';
   teams: number;
@@ -51,12 +72,7 @@ export async function provisioningBench(teams: number, budget: number): Promise<
       method: 'PUT',
       dispatcher,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        profile: 'none',
-        latency: { distribution: 'fixed', minMs: 20, maxMs: 20 },
-        throttling: { enabled: true, factor: 1, tenantPerSecond: budget },
-        operations: { minMs: 100, maxMs: 200 },
-      }),
+      body: JSON.stringify(benchGraphFaults(budget)),
     });
     if (faults.statusCode !== 200)
       throw new Error(`faults: ${faults.statusCode} ${await faults.body.text()}`);
@@ -67,12 +83,7 @@ export async function provisioningBench(teams: number, budget: number): Promise<
         template: 'project',
         name,
         requester: 'adele.vance@contoso.onmicrosoft.com',
-        metadata: {
-          costCenter: 'CC-1234',
-          projectCode: 'ABC-2026',
-          endDate: '2027-06-30',
-          dataClassification: 'internal',
-        },
+        metadata: PROJECT_METADATA,
       });
       while (view.status === 'pending_approval')
         view = await domain.requests.approve(caller, view.requestId, {});

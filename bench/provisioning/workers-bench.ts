@@ -14,6 +14,7 @@ import { createDomain, type Domain } from '../../src/runtime/domain.ts';
 import { openServices } from '../../src/runtime/services.ts';
 import { createLogger } from '../../src/telemetry/index.ts';
 import { startCpuSpan } from '../cpu.ts';
+import { benchGraphFaults, PROJECT_METADATA } from './provisioning-bench.ts';
 import { backendCpuMs, backendCpuSeconds, createBenchDatabase } from '../postgres.ts';
 import {
   type BenchProcess,
@@ -89,12 +90,7 @@ async function configureSandbox(sandbox: SandboxProcess, dispatcher: Agent, budg
     method: 'PUT',
     dispatcher,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      profile: 'none',
-      latency: { distribution: 'fixed', minMs: 20, maxMs: 20 },
-      throttling: { enabled: true, factor: 1, tenantPerSecond: budget },
-      operations: { minMs: 100, maxMs: 200 },
-    }),
+    body: JSON.stringify(benchGraphFaults(budget)),
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`sandbox faults: ${res.statusCode} ${text}`);
@@ -153,12 +149,7 @@ function apiClient(url: string, ca: string, token: string) {
         template: 'project',
         name,
         requester: REQUESTER,
-        metadata: {
-          costCenter: 'CC-1234',
-          projectCode: 'ABC-2026',
-          endDate: '2027-06-30',
-          dataClassification: 'internal',
-        },
+        metadata: PROJECT_METADATA,
       });
       while (view.status === 'pending_approval')
         view = await call('POST', `/requests/${view.requestId}/approve`, {});

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -179,4 +180,20 @@ export function watchConsole(page: Page): string[] {
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return problems;
+}
+
+/** Where the browser tests save their screenshots (kept as test artifacts). */
+export const SHOTS = 'test-results/web';
+
+/** Saves a full-page screenshot as `SHOTS/<name>.png` and asserts zero serious or critical axe violations. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  assert.deepEqual(await seriousAxeViolations(page), [], `axe on ${name}`);
+}
+
+/** The number a governance dashboard tile shows. */
+export async function dashboardTile(page: Page, label: string): Promise<number> {
+  const text = await page.getByRole('group', { name: label }).locator('[data-total]').textContent();
+  return Number((text ?? '').replace(/\D/g, ''));
 }

@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { upn } from '../helpers/provisioning.ts';
 import { getUserToken } from '../helpers/user-token.ts';
-import {
-  seriousAxeViolations,
-  signInInBrowser,
-  startWebRig,
-  watchConsole,
-  type WebRig,
-} from '../helpers/web.ts';
+import { checkPage, signInInBrowser, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
 
 // The Admin tab's catalog sections in a plain browser, as a catalog manager: edit a starter
 // template in the form and save a version, see it in the history with its diff, break and fix the
 // document in the code view, upload an icon, run a plan; create a metadata field; preview naming
 // rules and test a CEL rule. Each page is checked with axe and saved as a screenshot.
 
-const SHOTS = 'test-results/web';
-
-async function checkPage(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/admin-catalog-${name}.png`, fullPage: true });
-  assert.deepEqual(await seriousAxeViolations(page), [], `axe on ${name}`);
-}
+const check = (page: Page, name: string) => checkPage(page, `admin-catalog-${name}`);
 
 /** A small square PNG, drawn here (the bytes the server must then serve back). */
 function makePng(): Buffer {
@@ -41,7 +29,6 @@ function makePng(): Buffer {
 describe('the Admin tab: templates, metadata fields, naming and approval policies', () => {
   let rig: WebRig;
   before(async () => {
-    await mkdir(SHOTS, { recursive: true });
     rig = await startWebRig();
   });
   after(() => rig?.close());
@@ -75,7 +62,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       const list = page.getByRole('table', { name: 'Templates' });
       await list.getByRole('link', { name: 'Project' }).waitFor();
       assert.ok((await list.getByRole('row').count()) >= 5, 'the starter templates are listed');
-      await checkPage(page, 'templates');
+      await check(page, 'templates');
 
       // The form: change the description, save a new version with a comment.
       await list.getByRole('link', { name: 'Project' }).click();
@@ -88,7 +75,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       await page
         .getByRole('textbox', { name: 'Comment for the version history' })
         .fill('Clearer description');
-      await checkPage(page, 'template-form');
+      await check(page, 'template-form');
       await page.getByRole('button', { name: 'Save new version' }).click();
       const saved = before.currentVersion + 1;
       await page.getByText(`Saved as version ${saved}`).waitFor();
@@ -114,7 +101,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       assert.match(changeText, /^Changed/);
       assert.ok(changeText.includes('Edited in the browser.'), changeText);
       assert.ok(changeText.includes(before.document.description), 'the old value is shown too');
-      await checkPage(page, 'template-history');
+      await check(page, 'template-history');
 
       // Code view: a schema error is reported at its line, then fixed.
       await page.getByRole('tab', { name: 'Code' }).click();
@@ -129,7 +116,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       assert.match(problem, new RegExp(`Line ${line}`));
       assert.match(problem, /\/minimumOwners/);
       await page.getByText('Unsaved changes with 1 problem(s)').waitFor();
-      await checkPage(page, 'template-code');
+      await check(page, 'template-code');
       await code.fill(yaml);
       await status.getByText('No problem found.').waitFor();
       // The same document as JSON.
@@ -157,7 +144,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       await page.getByRole('img', { name: 'Icon of Project' }).waitFor();
       const served = Buffer.from(await (await apiGet('/templates/project/assets/icon.png')).arrayBuffer());
       assert.deepEqual(served, icon, 'the uploaded icon is the one served');
-      await checkPage(page, 'template-assets');
+      await check(page, 'template-assets');
 
       // Plan (dry run): the Graph operations, nothing created.
       await page.getByRole('tab', { name: 'Plan (dry run)' }).click();
@@ -170,7 +157,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       const planText = await page.getByRole('table', { name: /operations/ }).innerText();
       assert.match(planText, /POST/);
       assert.match(planText, /channels/);
-      await checkPage(page, 'template-plan');
+      await check(page, 'template-plan');
       assert.deepEqual(problems, []);
       await page.close();
     },
@@ -200,7 +187,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       await form.getByRole('textbox', { name: 'Pattern (regular expression)' }).fill('BC-[0-9]{4}');
       await form.getByRole('checkbox', { name: 'Every template' }).uncheck();
       await form.getByRole('checkbox', { name: 'project', exact: true }).check();
-      await checkPage(page, 'metadata-new');
+      await check(page, 'metadata-new');
       await form.getByRole('button', { name: 'Create the field' }).click();
       await page.getByText('Field “Budget code” saved.').waitFor();
       const row = page
@@ -221,7 +208,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
       assert.equal(field.required, true);
       assert.equal(field.validation?.pattern, 'BC-[0-9]{4}');
       assert.deepEqual(field.appliesTo, ['project']);
-      await checkPage(page, 'metadata');
+      await check(page, 'metadata');
 
       // Naming: the Project template's rules with a live preview for a sample name.
       await sections.getByRole('tab', { name: 'Naming and approval' }).click();
@@ -272,7 +259,7 @@ describe('the Admin tab: templates, metadata fields, naming and approval policie
         .getByText(/line 1, column 1/)
         .first()
         .waitFor();
-      await checkPage(page, 'policies');
+      await check(page, 'policies');
       assert.deepEqual(problems, []);
       await context.close();
     },

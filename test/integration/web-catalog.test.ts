@@ -1,29 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { upn } from '../helpers/provisioning.ts';
 import { getUserToken, sandboxClient } from '../helpers/user-token.ts';
-import {
-  seriousAxeViolations,
-  signInInBrowser,
-  startWebRig,
-  watchConsole,
-  type WebRig,
-} from '../helpers/web.ts';
+import { checkPage, signInInBrowser, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
 
 // The catalog tab in a plain browser, as a requester: search the catalog, open the Project
 // template, go through the request wizard (a naming conflict shown then fixed, a member picked with
 // the people picker), submit, and find the request in the API with what was entered. Then the
 // French UI. Each page is checked with axe and saved as a screenshot.
 
-const SHOTS = 'test-results/web';
 const CONTOSO = 'contoso.onmicrosoft.com';
 
-async function checkPage(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/catalog-${name}.png`, fullPage: true });
-  assert.deepEqual(await seriousAxeViolations(page), [], `axe on ${name}`);
-}
+const check = (page: Page, name: string) => checkPage(page, `catalog-${name}`);
 
 /** A Microsoft 365 group created in the sandbox's directory, as any other app would (Graph). */
 async function createGroup(rig: WebRig, displayName: string, mailNickname: string): Promise<void> {
@@ -76,7 +65,6 @@ async function apiAs(rig: WebRig, user: string) {
 describe('the catalog tab', () => {
   let rig: WebRig;
   before(async () => {
-    await mkdir(SHOTS, { recursive: true });
     rig = await startWebRig();
     // A team outside Trellis already has the nickname the first name would get.
     await createGroup(rig, 'Apollo programme', 'prj-apollo');
@@ -99,12 +87,12 @@ describe('the catalog tab', () => {
       await page.getByRole('heading', { level: 1, name: 'Catalog' }).waitFor();
       const project = page.getByRole('heading', { level: 2, name: 'Project' });
       await project.waitFor();
-      await checkPage(page, 'home');
+      await check(page, 'home');
       const search = page.getByLabel('Search templates');
       await search.fill('no such template');
       await page.getByText('No template matches').waitFor();
       assert.equal(await project.count(), 0);
-      await checkPage(page, 'home-empty');
+      await check(page, 'home-empty');
       await search.fill('delivery team');
       await project.waitFor();
       await page.getByRole('status').filter({ hasText: 'Templates shown: 1' }).waitFor({ state: 'attached' });
@@ -133,13 +121,13 @@ describe('the catalog tab', () => {
         await shot.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0),
         'the screenshot loads',
       );
-      await checkPage(page, 'template');
+      await check(page, 'template');
       await page.getByRole('button', { name: 'Request this team' }).click();
 
       // Step 1: the template, chosen already.
       await page.waitForURL('**/tabs/catalog/project/request');
       await page.getByRole('heading', { name: 'Step 1 of 6: Template' }).waitFor();
-      await checkPage(page, 'wizard-template');
+      await check(page, 'wizard-template');
       await page.getByRole('button', { name: 'Next' }).click();
 
       // Step 2: the name, with the live naming preview; the first name is taken.
@@ -155,7 +143,7 @@ describe('the catalog tab', () => {
       await name.fill('Apollo');
       await page.getByText('The group Apollo programme already uses the mail nickname prj-apollo.').waitFor();
       await page.getByText('PRJ - Apollo (Engineering)').waitFor();
-      await checkPage(page, 'wizard-name-conflict');
+      await check(page, 'wizard-name-conflict');
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByText('The mail nickname prj-apollo is already taken: choose another name.').waitFor();
       assert.equal(await name.getAttribute('aria-invalid'), 'true');
@@ -177,7 +165,7 @@ describe('the catalog tab', () => {
       const code = page.getByLabel('Project code');
       await page.locator('input[aria-invalid="true"]').first().waitFor();
       assert.equal(await code.getAttribute('aria-invalid'), 'true', 'the error is on the field');
-      await checkPage(page, 'wizard-details-error');
+      await check(page, 'wizard-details-error');
       await code.fill('APO-2026');
       await page.getByRole('button', { name: 'Next' }).click();
 
@@ -187,11 +175,11 @@ describe('the catalog tab', () => {
       await members.fill('Grady');
       const grady = page.getByRole('option', { name: /Grady Archie/ });
       await grady.waitFor();
-      await checkPage(page, 'wizard-people-search');
+      await check(page, 'wizard-people-search');
       await grady.click();
       await page.getByLabel('Selected: Members').getByText('Grady Archie').waitFor();
       await page.keyboard.press('Escape');
-      await checkPage(page, 'wizard-people');
+      await check(page, 'wizard-people');
       await page.getByRole('button', { name: 'Next' }).click();
 
       // Step 5: the welcome message.
@@ -199,7 +187,7 @@ describe('the catalog tab', () => {
       await page
         .getByRole('textbox', { name: 'Welcome message' })
         .fill('Welcome to Apollo Phoenix, see the charter first.');
-      await checkPage(page, 'wizard-welcome');
+      await check(page, 'wizard-welcome');
       await page.getByRole('button', { name: 'Review' }).click();
 
       // Step 6: the review, with the server's final names and approvers.
@@ -210,7 +198,7 @@ describe('the catalog tab', () => {
       assert.equal(await page.getByText('Grady Archie', { exact: true }).count(), 2);
       await page.getByText('APO-2026', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'Edit Details' }).waitFor();
-      await checkPage(page, 'wizard-review');
+      await check(page, 'wizard-review');
       await page.getByRole('button', { name: 'Submit request' }).click();
 
       // The confirmation links to the request.
@@ -221,7 +209,7 @@ describe('the catalog tab', () => {
       const requestId = /^\/tabs\/requests\/([0-9a-f-]{36})$/.exec(href)?.[1];
       assert.ok(requestId, `a link to the request: ${href}`);
       await page.getByText(`Request ${requestId} is waiting for approval.`).waitFor();
-      await checkPage(page, 'wizard-done');
+      await check(page, 'wizard-done');
 
       // The request holds what adele entered.
       const get = await apiAs(rig, upn('adele.vance'));
@@ -265,7 +253,7 @@ describe('the catalog tab', () => {
       await page.getByText('Aucun modèle ne correspond').waitFor();
       const width = await page.evaluate<number>('document.documentElement.scrollWidth');
       assert.ok(width <= 360, `no horizontal scrolling at 360 px (${width})`);
-      await checkPage(page, 'home-fr');
+      await check(page, 'home-fr');
       assert.deepEqual(problems, []);
       await context.close();
     },

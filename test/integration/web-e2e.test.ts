@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { upn } from '../helpers/provisioning.ts';
 import { getUserToken } from '../helpers/user-token.ts';
 import {
-  seriousAxeViolations,
+  dashboardTile,
+  checkPage,
   signInInBrowser,
   startWebRig,
   watchConsole,
@@ -17,23 +17,12 @@ import {
 // follows the link into Teams; a catalog manager edits the template and sees the new version; the
 // governance dashboard counts the new team. Each tab is screenshotted and checked with axe.
 
-const SHOTS = 'test-results/web';
-
-async function tabDone(page: Page, tab: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}/e2e-${tab}.png`, fullPage: true });
-  assert.deepEqual(await seriousAxeViolations(page), [], `axe on the ${tab} tab`);
-}
-
-/** The number a governance dashboard tile shows. */
-async function tile(page: Page, label: string): Promise<number> {
-  const text = await page.getByRole('group', { name: label }).locator('[data-total]').textContent();
-  return Number((text ?? '').replace(/\D/g, ''));
-}
+const tabDone = (page: Page, tab: string) => checkPage(page, `e2e-${tab}`);
+const tile = dashboardTile;
 
 describe('the five tabs, end to end', () => {
   let rig: WebRig;
   before(async () => {
-    await mkdir(SHOTS, { recursive: true });
     rig = await startWebRig();
   });
   after(() => rig?.close());

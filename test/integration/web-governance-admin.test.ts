@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { METADATA, upn } from '../helpers/provisioning.ts';
 import { signInAs } from '../helpers/user-token.ts';
 import {
-  seriousAxeViolations,
+  SHOTS,
+  dashboardTile,
+  checkPage,
   signInInBrowser,
   startWebRig,
   watchConsole,
@@ -15,33 +16,19 @@ import {
 // The Governance tab (governance admin) and the Admin tab's operations sections (tenant admin), in
 // Chromium against embedded Trellis and its sandbox: what the pages show is what the API says.
 
-const SHOTS = 'test-results/web';
-
 /** The little of the DOM these checks touch (the test project has no DOM types). */
 interface DomLike {
   querySelector(selector: string): unknown;
 }
 
-/** Serious and critical axe violations of the page. */
-const violations = (page: Page) => seriousAxeViolations(page);
-
-async function check(page: Page, name: string): Promise<void> {
-  assert.deepEqual(await violations(page), [], `axe on ${name}`);
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
-
-/** The number a dashboard tile shows. */
-async function tile(page: Page, label: string): Promise<number> {
-  const text = await page.getByRole('group', { name: label }).locator('[data-total]').textContent();
-  return Number((text ?? '').replace(/\D/g, ''));
-}
+const check = checkPage;
+const tile = dashboardTile;
 
 describe('the governance and admin tabs', () => {
   let rig: WebRig;
   const names = [`Gov check ${Date.now()}`, `Gov check ${Date.now()} bis`];
 
   before(async () => {
-    await mkdir(SHOTS, { recursive: true });
     rig = await startWebRig();
     const adele = await signInAs(rig.trellis, upn('adele.vance'));
     for (const name of names) {

@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { METADATA, upn } from '../helpers/provisioning.ts';
 import { signInAs, type TestUser } from '../helpers/user-token.ts';
-import {
-  seriousAxeViolations,
-  signInInBrowser,
-  startWebRig,
-  watchConsole,
-  type WebRig,
-} from '../helpers/web.ts';
+import { checkPage, signInInBrowser, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
 
 // The requester's and the approver's tabs in Chromium, over the embedded sandbox: Adele requests two
 // teams, her manager Grady edits and approves one (the diff shown) and rejects the other in bulk;
 // Adele watches the approved one provision live and follows the link to her new team.
 
-const SHOTS = 'test-results/web';
-
-/** Saves a screenshot and runs axe on the whole page (zero serious or critical violations). */
-async function check(page: Page, shot: string) {
-  await page.screenshot({ path: `${SHOTS}/${shot}.png`, fullPage: true });
-  assert.deepEqual(await seriousAxeViolations(page), [], `axe on ${shot}`);
-}
+const check = checkPage;
 
 describe('the My requests and Approvals tabs', () => {
   let rig: WebRig;
@@ -33,7 +19,6 @@ describe('the My requests and Approvals tabs', () => {
   const rejectedName = `Vega ${suffix}`;
 
   before(async () => {
-    await mkdir(SHOTS, { recursive: true });
     rig = await startWebRig();
     adele = await signInAs(rig.trellis, upn('adele.vance'));
   });

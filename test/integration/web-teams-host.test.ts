@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CONTOSO_TENANT_ID, TRELLIS_CLIENT_ID } from '../../sandbox/state/seed-contoso.ts';
 import { upn } from '../helpers/provisioning.ts';
 import { joinDemoTeam, sandboxClient, sandboxEndpoints } from '../helpers/user-token.ts';
-import { seriousAxeViolations, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
+import { seriousAxeViolations, SHOTS, startWebRig, watchConsole, type WebRig } from '../helpers/web.ts';
 
 // The tabs inside Teams: the sandbox's Teams web client frames a tab, answers Teams JS over
 // postMessage and hands it an SSO token (as Teams does with getAuthToken); Trellis validates that
@@ -154,7 +154,7 @@ describe('a tab inside the Teams client', () => {
           await seriousAxeViolations(frame as unknown as Parameters<typeof seriousAxeViolations>[0]),
           [],
         );
-        await again.screenshot({ path: 'test-results/web/teams-capture-consent.png' });
+        await again.screenshot({ path: `${SHOTS}/teams-capture-consent.png` });
       } finally {
         await setConsent({ grantGraphDelegated: ['Team.ReadBasic.All'] });
         await sandbox.close();

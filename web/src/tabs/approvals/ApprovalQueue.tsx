@@ -19,6 +19,7 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { navigate } from '../../app/router.ts';
+import { DETAIL_PAGE } from '../../components/layout.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { useFormat, useMessages } from '../../i18n/index.tsx';
 import { approvalsKey, approve, reject, type TeamRequest, useApprovalQueue } from './api.ts';
@@ -30,14 +31,7 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
   scroll: { overflowX: 'auto' },
   caption: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)' },
-  bulk: {
-    display: 'grid',
-    gap: tokens.spacingVerticalM,
-    padding: tokens.spacingHorizontalL,
-    backgroundColor: tokens.colorNeutralBackground1,
-    borderRadius: tokens.borderRadiusMedium,
-    boxShadow: tokens.shadow2,
-  },
+  bulk: DETAIL_PAGE.section,
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
   results: { display: 'grid', gap: tokens.spacingVerticalXS, margin: 0, padding: 0, listStyleType: 'none' },
 });
